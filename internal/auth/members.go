@@ -1,0 +1,167 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/salescrm/crm/internal/db"
+	"github.com/salescrm/crm/internal/db/dbq"
+	"github.com/salescrm/crm/internal/errs"
+	"github.com/salescrm/crm/internal/tenancy"
+)
+
+// Member is a user as a member of the caller's company.
+type Member struct {
+	ID       uuid.UUID    `json:"id" doc:"The user's id."`
+	Email    string       `json:"email"`
+	Name     string       `json:"name"`
+	Role     tenancy.Role `json:"role" enum:"owner,admin,member"`
+	JoinedAt time.Time    `json:"joined_at"`
+}
+
+// CompanyUpdate changes the company profile; absent fields stay.
+type CompanyUpdate struct {
+	Name     *string `json:"name,omitempty" minLength:"1" maxLength:"200"`
+	Timezone *string `json:"timezone,omitempty" maxLength:"64" doc:"IANA time zone, such as Europe/Paris."`
+}
+
+// GetCompany returns the caller's company.
+func (s *Service) GetCompany(ctx context.Context, p *tenancy.Principal) (*Company, error) {
+	c, err := s.db.Platform().GetCompany(ctx, p.CompanyID)
+	if err != nil {
+		return nil, fmt.Errorf("load company %s: %w", p.CompanyID, err)
+	}
+	out := companyOf(c)
+	return &out, nil
+}
+
+// UpdateCompany changes the caller's company profile (admins).
+func (s *Service) UpdateCompany(ctx context.Context, p *tenancy.Principal, in CompanyUpdate) (*Company, error) {
+	var out Company
+	err := s.db.InPlatform(ctx, func(q *db.Q) error {
+		c, err := q.GetCompany(ctx, p.CompanyID)
+		if err != nil {
+			return fmt.Errorf("load company %s: %w", p.CompanyID, err)
+		}
+		var fe errs.Fields
+		if in.Name != nil {
+			c.Name = checkName("body.name", *in.Name, 200, &fe)
+		}
+		if in.Timezone != nil {
+			if _, err := time.LoadLocation(*in.Timezone); err != nil || *in.Timezone == "" || *in.Timezone == "Local" {
+				fe.Add("body.timezone", "must be an IANA time zone such as Europe/Paris", *in.Timezone)
+			}
+			c.Timezone = *in.Timezone
+		}
+		if err := fe.Err(); err != nil {
+			return err
+		}
+		c, err = q.UpdateCompany(ctx, dbq.UpdateCompanyParams{ID: c.ID, Name: c.Name, Timezone: c.Timezone})
+		if err != nil {
+			return fmt.Errorf("update company: %w", err)
+		}
+		out = companyOf(c)
+		return nil
+	})
+	return &out, err
+}
+
+// ListMembers lists the members of the caller's company.
+func (s *Service) ListMembers(ctx context.Context, p *tenancy.Principal) ([]Member, error) {
+	rows, err := s.db.Platform().ListCompanyMembers(ctx, p.CompanyID)
+	if err != nil {
+		return nil, fmt.Errorf("list members: %w", err)
+	}
+	out := make([]Member, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, Member{ID: r.ID, Email: r.Email, Name: r.Name, Role: tenancy.Role(r.Role), JoinedAt: r.CreatedAt})
+	}
+	return out, nil
+}
+
+// GetMember returns one member of the caller's company.
+func (s *Service) GetMember(ctx context.Context, p *tenancy.Principal, userID uuid.UUID) (*Member, error) {
+	r, err := s.db.Platform().GetCompanyMember(ctx, dbq.GetCompanyMemberParams{CompanyID: p.CompanyID, UserID: userID})
+	if err != nil {
+		if db.IsNotFound(err) {
+			return nil, errs.NotFoundf("user not found")
+		}
+		return nil, fmt.Errorf("load member %s: %w", userID, err)
+	}
+	return &Member{ID: r.ID, Email: r.Email, Name: r.Name, Role: tenancy.Role(r.Role), JoinedAt: r.CreatedAt}, nil
+}
+
+// ChangeRole sets a member's role. Admins manage admins and members; only an
+// owner grants or takes away ownership; the last owner stays an owner.
+func (s *Service) ChangeRole(ctx context.Context, p *tenancy.Principal, userID uuid.UUID, role tenancy.Role) (*Member, error) {
+	if !role.Valid() {
+		return nil, errs.Field("body.role", "must be owner, admin or member", role)
+	}
+	err := s.db.InPlatform(ctx, func(q *db.Q) error {
+		m, err := q.GetMembership(ctx, dbq.GetMembershipParams{CompanyID: p.CompanyID, UserID: userID})
+		if err != nil {
+			if db.IsNotFound(err) {
+				return errs.NotFoundf("user not found")
+			}
+			return fmt.Errorf("load membership: %w", err)
+		}
+		current := tenancy.Role(m.Role)
+		if (current == tenancy.RoleOwner || role == tenancy.RoleOwner) && p.Role != tenancy.RoleOwner {
+			return errs.E(errs.Forbidden, "only an owner can grant or remove the owner role")
+		}
+		if current == tenancy.RoleOwner && role != tenancy.RoleOwner {
+			if err := ensureAnotherOwner(ctx, q, p.CompanyID); err != nil {
+				return err
+			}
+		}
+		if _, err := q.UpdateMembershipRole(ctx, dbq.UpdateMembershipRoleParams{CompanyID: p.CompanyID, UserID: userID, Role: string(role)}); err != nil {
+			return fmt.Errorf("update role: %w", err)
+		}
+		return s.audit(ctx, q, &p.UserID, &p.CompanyID, "member.role", map[string]any{"user_id": userID, "from": current, "to": role})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.GetMember(ctx, p, userID)
+}
+
+// RemoveMember takes a person out of the caller's company. Their sessions and
+// API tokens for the company go with the membership (foreign key cascade), so
+// the next request they make is refused.
+func (s *Service) RemoveMember(ctx context.Context, p *tenancy.Principal, userID uuid.UUID) error {
+	return s.db.InPlatform(ctx, func(q *db.Q) error {
+		m, err := q.GetMembership(ctx, dbq.GetMembershipParams{CompanyID: p.CompanyID, UserID: userID})
+		if err != nil {
+			if db.IsNotFound(err) {
+				return errs.NotFoundf("user not found")
+			}
+			return fmt.Errorf("load membership: %w", err)
+		}
+		if tenancy.Role(m.Role) == tenancy.RoleOwner {
+			if p.Role != tenancy.RoleOwner {
+				return errs.E(errs.Forbidden, "only an owner can remove an owner")
+			}
+			if err := ensureAnotherOwner(ctx, q, p.CompanyID); err != nil {
+				return err
+			}
+		}
+		if _, err := q.DeleteMembership(ctx, dbq.DeleteMembershipParams{CompanyID: p.CompanyID, UserID: userID}); err != nil {
+			return fmt.Errorf("delete membership: %w", err)
+		}
+		return s.audit(ctx, q, &p.UserID, &p.CompanyID, "member.remove", map[string]any{"user_id": userID})
+	})
+}
+
+func ensureAnotherOwner(ctx context.Context, q *db.Q, companyID uuid.UUID) error {
+	n, err := q.CountOwners(ctx, companyID)
+	if err != nil {
+		return fmt.Errorf("count owners: %w", err)
+	}
+	if n <= 1 {
+		return errs.E(errs.Conflict, "a company needs at least one owner; make someone else owner first")
+	}
+	return nil
+}

@@ -1,0 +1,38 @@
+package auth
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"runtime"
+
+	"github.com/alexedwards/argon2id"
+)
+
+// PasswordParams are the argon2id parameters. Tests use cheaper ones.
+type PasswordParams = argon2id.Params
+
+// DefaultPasswordParams follow RFC 9106's second recommendation, scaled to
+// the machine: 64 MiB, 1 pass, all cores up to 4.
+func DefaultPasswordParams() *PasswordParams {
+	p := *argon2id.DefaultParams
+	p.Parallelism = uint8(min(runtime.NumCPU(), 4))
+	return &p
+}
+
+// newToken returns a random URL-safe secret and its SHA-256 hash. Only the
+// hash is stored: a leaked table cannot be replayed. SHA-256 suffices because
+// the secret has 256 bits of entropy (no dictionary to attack).
+func newToken(prefix string) (token string, hash []byte) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on Linux
+	}
+	token = prefix + base64.RawURLEncoding.EncodeToString(b)
+	return token, hashToken(token)
+}
+
+func hashToken(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}

@@ -1,0 +1,206 @@
+// Package auth owns the platform tables: companies, users, memberships,
+// sessions, API tokens, invites and login throttling. It is the only package
+// that reads them, because they are read before a company is known.
+package auth
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+
+	"github.com/salescrm/crm/internal/db"
+	"github.com/salescrm/crm/internal/db/dbq"
+	"github.com/salescrm/crm/internal/errs"
+	"github.com/salescrm/crm/internal/tenancy"
+)
+
+// Session and token lifetimes.
+const (
+	SessionTTL       = 30 * 24 * time.Hour
+	sessionTouchStep = time.Minute
+	InviteTTL        = 7 * 24 * time.Hour
+	SessionCookie    = "crm_session"
+	apiTokenPrefix   = "crm_"
+)
+
+// Service is the account and access service.
+type Service struct {
+	db        *db.DB
+	log       *slog.Logger
+	publicURL string
+	params    *PasswordParams
+	Throttle  ThrottleLimits
+	now       func() time.Time
+}
+
+// Options tune the service (tests use cheap password hashing).
+type Options struct {
+	PasswordParams *PasswordParams
+	Throttle       *ThrottleLimits
+}
+
+// NewService returns the service.
+func NewService(d *db.DB, log *slog.Logger, publicURL string, opt Options) *Service {
+	s := &Service{db: d, log: log, publicURL: strings.TrimRight(publicURL, "/"), params: opt.PasswordParams,
+		Throttle: DefaultThrottle, now: time.Now}
+	if s.params == nil {
+		s.params = DefaultPasswordParams()
+	}
+	if opt.Throttle != nil {
+		s.Throttle = *opt.Throttle
+	}
+	return s
+}
+
+// Me is what a signed-in person sees of themselves.
+type Me struct {
+	User      UserInfo        `json:"user"`
+	Company   Company         `json:"company"`
+	Role      tenancy.Role    `json:"role" enum:"owner,admin,member"`
+	Companies []CompanyChoice `json:"companies" doc:"Every company this person belongs to; switch with /api/auth/switch-company."`
+}
+
+// UserInfo is a login identity.
+type UserInfo struct {
+	ID              uuid.UUID `json:"id"`
+	Email           string    `json:"email"`
+	Name            string    `json:"name"`
+	IsPlatformAdmin bool      `json:"is_platform_admin"`
+}
+
+// Company is a tenant's profile.
+type Company struct {
+	ID        uuid.UUID `json:"id"`
+	Name      string    `json:"name"`
+	Timezone  string    `json:"timezone"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// CompanyChoice is one of a person's companies.
+type CompanyChoice struct {
+	ID   uuid.UUID    `json:"id"`
+	Name string       `json:"name"`
+	Role tenancy.Role `json:"role" enum:"owner,admin,member"`
+}
+
+// SessionInfo carries a new session's secret to the HTTP layer for the cookie.
+type SessionInfo struct {
+	Token     string
+	ExpiresAt time.Time
+}
+
+// Client describes the caller for sessions and throttling.
+type Client struct {
+	IP        string
+	UserAgent string
+}
+
+func companyOf(c dbq.Company) Company {
+	return Company{ID: c.ID, Name: c.Name, Timezone: c.Timezone, CreatedAt: c.CreatedAt}
+}
+
+// Me returns the principal's view of themselves.
+func (s *Service) Me(ctx context.Context, p *tenancy.Principal) (*Me, error) {
+	var me *Me
+	err := s.db.InPlatform(ctx, func(q *db.Q) error {
+		var err error
+		me, err = loadMe(ctx, q, p.UserID, p.CompanyID)
+		return err
+	})
+	return me, err
+}
+
+func loadMe(ctx context.Context, q *db.Q, userID, companyID uuid.UUID) (*Me, error) {
+	u, err := q.GetUser(ctx, userID)
+	if err != nil {
+		return nil, fmt.Errorf("load user %s: %w", userID, err)
+	}
+	c, err := q.GetCompany(ctx, companyID)
+	if err != nil {
+		return nil, fmt.Errorf("load company %s: %w", companyID, err)
+	}
+	rows, err := q.ListUserCompanies(ctx, userID)
+	if err != nil {
+		return nil, fmt.Errorf("list companies of %s: %w", userID, err)
+	}
+	me := &Me{
+		User:    UserInfo{ID: u.ID, Email: u.Email, Name: u.Name, IsPlatformAdmin: u.IsPlatformAdmin},
+		Company: companyOf(c),
+	}
+	for _, r := range rows {
+		me.Companies = append(me.Companies, CompanyChoice{ID: r.ID, Name: r.Name, Role: tenancy.Role(r.Role)})
+		if r.ID == companyID {
+			me.Role = tenancy.Role(r.Role)
+		}
+	}
+	return me, nil
+}
+
+// newSession stores a session for userID bound to companyID.
+func (s *Service) newSession(ctx context.Context, q *db.Q, userID, companyID uuid.UUID, cl Client) (SessionInfo, error) {
+	token, hash := newToken("")
+	exp := s.now().Add(SessionTTL)
+	err := q.CreateSession(ctx, dbq.CreateSessionParams{
+		ID: uuid.Must(uuid.NewV7()), TokenHash: hash, UserID: userID, CompanyID: companyID,
+		ExpiresAt: exp, UserAgent: truncate(cl.UserAgent, 300), Ip: cl.IP,
+	})
+	if err != nil {
+		return SessionInfo{}, fmt.Errorf("create session: %w", err)
+	}
+	return SessionInfo{Token: token, ExpiresAt: exp}, nil
+}
+
+func (s *Service) audit(ctx context.Context, q *db.Q, actor *uuid.UUID, company *uuid.UUID, action string, detail map[string]any) error {
+	b, _ := json.Marshal(detail)
+	if detail == nil {
+		b = []byte("{}")
+	}
+	if err := q.InsertAudit(ctx, dbq.InsertAuditParams{ID: uuid.Must(uuid.NewV7()), ActorUserID: actor,
+		CompanyID: company, Action: action, Detail: b}); err != nil {
+		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	return nil
+}
+
+// normalizeEmail validates and lowercases an email address.
+func normalizeEmail(field, email string, fe *errs.Fields) string {
+	email = strings.ToLower(strings.TrimSpace(email))
+	a, err := mail.ParseAddress(email)
+	if err != nil || a.Address != email || len(email) > 254 {
+		fe.Add(field, "must be a valid email address", email)
+	}
+	return email
+}
+
+func checkPassword(field, pw string, fe *errs.Fields) {
+	n := utf8.RuneCountInString(pw)
+	if n < 8 {
+		fe.Add(field, "must be at least 8 characters", nil)
+	} else if n > 200 {
+		fe.Add(field, "must be at most 200 characters", nil)
+	}
+}
+
+func checkName(field, v string, max int, fe *errs.Fields) string {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		fe.Add(field, "is required", v)
+	} else if utf8.RuneCountInString(v) > max {
+		fe.Add(field, fmt.Sprintf("must be at most %d characters", max), v)
+	}
+	return v
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}

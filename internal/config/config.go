@@ -1,0 +1,203 @@
+// Package config reads the server's configuration from the environment,
+// once, in main. Every variable is optional for a local start; a bad value
+// stops the server with a message naming the variable.
+package config
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the whole configuration.
+type Config struct {
+	Env                 string // development or production
+	Addr                string
+	DataDir             string
+	DatabaseURL         string // app role; empty means the private cluster
+	MigrateDatabaseURL  string // owner role
+	PlatformDatabaseURL string // platform role (BYPASSRLS, read-only)
+	PublicURL           string
+	SecretKey           []byte // 32 bytes, AES-256
+	SecretKeyID         string
+	PGPort              int // port of the private cluster
+	Seed                bool
+	LogLevel            string
+	ShutdownTimeout     time.Duration
+}
+
+// Production reports whether the server runs in production mode.
+func (c Config) Production() bool { return c.Env == "production" }
+
+// SecureCookies reports whether session cookies carry the Secure flag.
+func (c Config) SecureCookies() bool { return strings.HasPrefix(c.PublicURL, "https://") }
+
+// Load reads the configuration from getenv (os.Getenv in main).
+func Load(getenv func(string) string) (Config, error) {
+	c := Config{
+		Env:             orDefault(getenv("CRM_ENV"), "development"),
+		Addr:            orDefault(getenv("CRM_ADDR"), ":8080"),
+		DataDir:         orDefault(getenv("CRM_DATA_DIR"), "./data"),
+		PublicURL:       strings.TrimRight(orDefault(getenv("CRM_PUBLIC_URL"), "http://localhost:8080"), "/"),
+		LogLevel:        orDefault(getenv("CRM_LOG_LEVEL"), "info"),
+		ShutdownTimeout: 15 * time.Second,
+	}
+	var errs []error
+	bad := func(name, why string) { errs = append(errs, fmt.Errorf("%s: %s", name, why)) }
+
+	if c.Env != "development" && c.Env != "production" {
+		bad("CRM_ENV", "must be development or production")
+	}
+	var err error
+	if c.DatabaseURL, err = secret(getenv, "CRM_DATABASE_URL"); err != nil {
+		errs = append(errs, err)
+	}
+	if c.MigrateDatabaseURL, err = secret(getenv, "CRM_MIGRATE_DATABASE_URL"); err != nil {
+		errs = append(errs, err)
+	}
+	if c.PlatformDatabaseURL, err = secret(getenv, "CRM_PLATFORM_DATABASE_URL"); err != nil {
+		errs = append(errs, err)
+	}
+	if c.MigrateDatabaseURL == "" {
+		c.MigrateDatabaseURL = c.DatabaseURL
+	}
+	for name, v := range map[string]string{"CRM_DATABASE_URL": c.DatabaseURL, "CRM_MIGRATE_DATABASE_URL": c.MigrateDatabaseURL, "CRM_PLATFORM_DATABASE_URL": c.PlatformDatabaseURL} {
+		if v == "" {
+			continue
+		}
+		if u, err := url.Parse(v); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			bad(name, "must be a postgres:// URL")
+		}
+	}
+	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("CRM_PUBLIC_URL", "must be an absolute http(s) URL")
+	}
+	port := orDefault(getenv("CRM_PG_PORT"), "54329")
+	if c.PGPort, err = strconv.Atoi(port); err != nil || c.PGPort <= 0 || c.PGPort > 65535 {
+		bad("CRM_PG_PORT", "must be a TCP port")
+	}
+	seed := orDefault(getenv("CRM_SEED"), strconv.FormatBool(c.Env == "development"))
+	if c.Seed, err = strconv.ParseBool(seed); err != nil {
+		bad("CRM_SEED", "must be true or false")
+	}
+	if v := getenv("CRM_SHUTDOWN_TIMEOUT"); v != "" {
+		if c.ShutdownTimeout, err = time.ParseDuration(v); err != nil {
+			bad("CRM_SHUTDOWN_TIMEOUT", "must be a duration such as 15s")
+		}
+	}
+
+	key, err := secret(getenv, "CRM_SECRET_KEY")
+	if err != nil {
+		errs = append(errs, err)
+	}
+	switch {
+	case key != "":
+		if c.SecretKey, c.SecretKeyID, err = parseKey(key); err != nil {
+			bad("CRM_SECRET_KEY", err.Error())
+		}
+	case c.Production():
+		bad("CRM_SECRET_KEY", "is required in production")
+	}
+	if c.Production() {
+		if c.DatabaseURL == "" {
+			bad("CRM_DATABASE_URL", "is required in production")
+		}
+		if !c.SecureCookies() {
+			bad("CRM_PUBLIC_URL", "must be https in production (session cookies are Secure)")
+		}
+	}
+	return c, errors.Join(errs...)
+}
+
+// EnsureDevSecretKey generates a key into the data directory on first start in
+// development, so tenant secrets survive restarts.
+func (c *Config) EnsureDevSecretKey() error {
+	if c.SecretKey != nil {
+		return nil
+	}
+	path := filepath.Join(c.DataDir, "secret.key")
+	if b, err := os.ReadFile(path); err == nil {
+		k, id, err := parseKey(strings.TrimSpace(string(b)))
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		c.SecretKey, c.SecretKeyID = k, id
+		return nil
+	}
+	k := make([]byte, 32)
+	if _, err := rand.Read(k); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(c.DataDir, 0o755); err != nil {
+		return err
+	}
+	enc := "dev:" + base64.StdEncoding.EncodeToString(k)
+	if err := os.WriteFile(path, []byte(enc+"\n"), 0o600); err != nil {
+		return err
+	}
+	c.SecretKey, c.SecretKeyID = k, "dev"
+	return nil
+}
+
+// parseKey reads "id:base64" or "base64" (id "k1"), or 64 hex characters.
+func parseKey(s string) ([]byte, string, error) {
+	id := "k1"
+	if i := strings.IndexByte(s, ':'); i > 0 {
+		id, s = s[:i], s[i+1:]
+	}
+	if b, err := hex.DecodeString(s); err == nil && len(b) == 32 {
+		return b, id, nil
+	}
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil || len(b) != 32 {
+		return nil, "", errors.New("must be 32 bytes, base64 or hex, optionally prefixed with a key id and a colon")
+	}
+	return b, id, nil
+}
+
+// secret reads NAME, or the file named by NAME_FILE.
+func secret(getenv func(string) string, name string) (string, error) {
+	if f := getenv(name + "_FILE"); f != "" {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return "", fmt.Errorf("%s_FILE: %w", name, err)
+		}
+		return strings.TrimSpace(string(b)), nil
+	}
+	return getenv(name), nil
+}
+
+func orDefault(v, d string) string {
+	if v == "" {
+		return d
+	}
+	return v
+}
+
+// Redacted returns the configuration for logging, without secrets.
+func (c Config) Redacted() map[string]any {
+	return map[string]any{
+		"env": c.Env, "addr": c.Addr, "data_dir": c.DataDir, "public_url": c.PublicURL,
+		"database_url": redactURL(c.DatabaseURL), "private_cluster": c.DatabaseURL == "",
+		"secret_key_id": c.SecretKeyID, "seed": c.Seed,
+	}
+}
+
+func redactURL(s string) string {
+	if s == "" {
+		return ""
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(invalid)"
+	}
+	return u.Redacted()
+}

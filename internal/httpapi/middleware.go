@@ -1,0 +1,178 @@
+package httpapi
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/salescrm/crm/internal/auth"
+	"github.com/salescrm/crm/internal/logctx"
+)
+
+type metrics struct {
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+}
+
+func newMetrics(reg *prometheus.Registry) *metrics {
+	m := &metrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "crm_http_requests_total",
+			Help: "HTTP requests by route, method and status."}, []string{"route", "method", "status"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "crm_http_request_duration_seconds",
+			Help: "HTTP request duration by route.", Buckets: prometheus.DefBuckets}, []string{"route"}),
+	}
+	reg.MustRegister(m.requests, m.duration)
+	return m
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// observe gives each request an id, recovers panics, logs one line per
+// request and records metrics.
+func (s *Server) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		id := r.Header.Get("X-Request-Id")
+		if id == "" || len(id) > 64 || strings.ContainsAny(id, "\r\n\"") {
+			id = newRequestID()
+		}
+		info := &logctx.Info{RequestID: id}
+		ctx := logctx.With(r.Context(), info)
+		ctx = withClient(ctx, auth.Client{IP: clientIP(r), UserAgent: r.UserAgent()})
+		w.Header().Set("X-Request-Id", id)
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			if v := recover(); v != nil {
+				s.log.ErrorContext(ctx, "panic", "panic", fmt.Sprint(v))
+				if sw.status == 0 {
+					w.Header().Set("Content-Type", "application/problem+json")
+					sw.WriteHeader(http.StatusInternalServerError)
+					fmt.Fprintf(sw, `{"status":500,"title":"Internal Server Error","detail":"internal error (request id %s)"}`, id)
+				}
+			}
+			route := info.Route
+			if route == "" {
+				route = routeGroup(r.URL.Path)
+			}
+			status := sw.status
+			if status == 0 {
+				status = http.StatusOK
+			}
+			d := time.Since(start)
+			s.m.requests.WithLabelValues(route, r.Method, strconv.Itoa(status)).Inc()
+			s.m.duration.WithLabelValues(route).Observe(d.Seconds())
+			level := slog.LevelInfo
+			if status >= 500 {
+				level = slog.LevelError
+			}
+			if route == "/healthz" || route == "/readyz" || route == "/metrics" {
+				level = slog.LevelDebug
+			}
+			s.log.Log(ctx, level, "request", "method", r.Method, "route", route, "path", r.URL.Path,
+				"status", status, "bytes", sw.bytes, "duration_ms", float64(d.Microseconds())/1000)
+		}()
+		next.ServeHTTP(sw, r.WithContext(ctx))
+	})
+}
+
+// routeGroup keeps metric labels bounded for paths outside the API.
+func routeGroup(path string) string {
+	switch {
+	case path == "/healthz" || path == "/readyz" || path == "/metrics":
+		return path
+	case strings.HasPrefix(path, "/api/"):
+		return "/api/(other)"
+	case strings.HasPrefix(path, "/assets/"):
+		return "/assets/"
+	}
+	return "/(web)"
+}
+
+func newRequestID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// secureHeaders sets the headers every response carries.
+func secureHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if r.URL.Path == "/api/docs" {
+			// The API reference page loads its renderer from a CDN.
+			h.Set("Content-Security-Policy", "default-src 'self' https://unpkg.com; style-src 'self' 'unsafe-inline' https://unpkg.com; img-src 'self' data: https:; frame-ancestors 'none'")
+		} else {
+			h.Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// limitBody refuses declared-oversized bodies at once and caps the rest, so
+// no body is ever read whole past the limit.
+func limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > MaxBodyBytes {
+			w.Header().Set("Content-Type", "application/problem+json")
+			w.Header().Set("Connection", "close")
+			w.WriteHeader(http.StatusRequestEntityTooLarge)
+			fmt.Fprintf(w, `{"status":413,"title":"Request Entity Too Large","detail":"request body is larger than %d bytes"}`, MaxBodyBytes)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// trimTrailingSlash makes /api/contacts/ mean /api/contacts.
+func trimTrailingSlash(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if len(r.URL.Path) > 1 && strings.HasSuffix(r.URL.Path, "/") && strings.HasPrefix(r.URL.Path, "/api/") {
+			r.URL.Path = strings.TrimRight(r.URL.Path, "/")
+			r.URL.RawPath = ""
+		}
+		next.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,95 @@
+// Package seed loads a small demo: two companies, a few users and contacts
+// each. It runs on a first start in development, and never when any company
+// exists.
+package seed
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/salescrm/crm/internal/auth"
+	"github.com/salescrm/crm/internal/contacts"
+	"github.com/salescrm/crm/internal/db"
+	"github.com/salescrm/crm/internal/tenancy"
+)
+
+// Password is the demo users' password.
+const Password = "demo-password"
+
+type demoCompany struct {
+	name, owner, ownerEmail string
+	members                 [][3]string // name, email, role
+	contacts                []contacts.Input
+}
+
+var demo = []demoCompany{
+	{
+		name: "Acme Sales", owner: "Alice Owner", ownerEmail: "alice@acme.test",
+		members: [][3]string{{"Bob Admin", "bob@acme.test", "admin"}, {"Mia Member", "mia@acme.test", "member"}},
+		contacts: []contacts.Input{
+			{FirstName: "Grace", LastName: "Hopper", Email: "grace@navy.example", Phone: "+1 415 555 0101", CompanyName: "US Navy", Title: "Rear Admiral", Tags: []string{"vip", "enterprise"}},
+			{FirstName: "Alan", LastName: "Turing", Email: "alan@bletchley.example", Phone: "+44 20 7946 0018", CompanyName: "Bletchley Park", Title: "Cryptanalyst", Tags: []string{"lead"}},
+			{FirstName: "Katherine", LastName: "Johnson", Email: "kj@nasa.example", CompanyName: "NASA", Title: "Mathematician", Tags: []string{"enterprise"}, CustomFields: map[string]any{"source": "conference"}},
+			{FirstName: "Edsger", LastName: "Dijkstra", Email: "ewd@utexas.example", CompanyName: "UT Austin", Tags: []string{"lead"}},
+		},
+	},
+	{
+		name: "Globex Trading", owner: "Carol Owner", ownerEmail: "carol@globex.test",
+		members: [][3]string{{"Dan Member", "dan@globex.test", "member"}},
+		contacts: []contacts.Input{
+			{FirstName: "Ada", LastName: "Lovelace", Email: "ada@engine.example", Phone: "+44 20 7946 0999", CompanyName: "Analytical Engines", Tags: []string{"partner"}},
+			{FirstName: "Linus", LastName: "Torvalds", Email: "linus@kernel.example", CompanyName: "Kernel Co", Tags: []string{"lead"}},
+			{FirstName: "Margaret", LastName: "Hamilton", Email: "mh@apollo.example", Phone: "+1 617 555 0142", CompanyName: "Apollo", Title: "Director", Tags: []string{"vip"}},
+		},
+	},
+}
+
+// IfEmpty loads the demo when the database has no company yet; it reports
+// whether it did.
+func IfEmpty(ctx context.Context, d *db.DB, a *auth.Service, c *contacts.Service, out io.Writer) (bool, error) {
+	var n int
+	if err := d.Pool.QueryRow(ctx, "SELECT count(*) FROM companies").Scan(&n); err != nil {
+		return false, fmt.Errorf("count companies: %w", err)
+	}
+	if n > 0 {
+		return false, nil
+	}
+	return true, Load(ctx, a, c, out)
+}
+
+// Load creates the demo companies through the same services the API uses.
+func Load(ctx context.Context, a *auth.Service, c *contacts.Service, out io.Writer) error {
+	cl := auth.Client{IP: "seed"}
+	var lines []string
+	for _, dc := range demo {
+		me, _, err := a.Signup(ctx, auth.SignupInput{CompanyName: dc.name, Name: dc.owner, Email: dc.ownerEmail, Password: Password}, cl)
+		if err != nil {
+			return fmt.Errorf("seed %s: %w", dc.name, err)
+		}
+		owner := &tenancy.Principal{UserID: me.User.ID, Name: me.User.Name, CompanyID: me.Company.ID, Role: tenancy.RoleOwner}
+		lines = append(lines, fmt.Sprintf("  %-16s %-20s owner", dc.name, dc.ownerEmail))
+		for _, m := range dc.members {
+			inv, err := a.CreateInvite(ctx, owner, auth.InviteInput{Email: m[1], Role: tenancy.Role(m[2])})
+			if err != nil {
+				return fmt.Errorf("seed invite %s: %w", m[1], err)
+			}
+			token := inv.AcceptURL[strings.LastIndex(inv.AcceptURL, "/")+1:]
+			if _, _, err := a.AcceptInvite(ctx, token, auth.AcceptInput{Name: m[0], Password: Password}, cl); err != nil {
+				return fmt.Errorf("seed accept %s: %w", m[1], err)
+			}
+			lines = append(lines, fmt.Sprintf("  %-16s %-20s %s", dc.name, m[1], m[2]))
+		}
+		for i, ci := range dc.contacts {
+			if i%2 == 0 {
+				ci.OwnerID = me.User.ID.String()
+			}
+			if _, err := c.Create(ctx, me.Company.ID, ci); err != nil {
+				return fmt.Errorf("seed contact: %w", err)
+			}
+		}
+	}
+	fmt.Fprintf(out, "Loaded the demo. Sign in with any of these (password %q):\n%s\n", Password, strings.Join(lines, "\n"))
+	return nil
+}
