@@ -1,0 +1,247 @@
+// Package apitest boots the whole HTTP API against a fresh database for
+// tests, and gives them clients that act as signed-in people of different
+// companies, like a browser (cookie) or an integration (bearer token).
+package apitest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/salescrm/crm/internal/app"
+	"github.com/salescrm/crm/internal/auth"
+	"github.com/salescrm/crm/internal/config"
+	"github.com/salescrm/crm/internal/db/dbtest"
+)
+
+// Env is a running API over its own database.
+type Env struct {
+	T    testing.TB
+	App  *app.App
+	URLs dbtest.URLs
+	Srv  *httptest.Server
+}
+
+// CheapPasswords keeps argon2id from dominating test time.
+var CheapPasswords = &auth.PasswordParams{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+
+// New starts the API on a fresh database.
+func New(t testing.TB) *Env {
+	t.Helper()
+	urls := dbtest.New(t)
+	srv := httptest.NewUnstartedServer(nil)
+	publicURL := "http://" + srv.Listener.Addr().String()
+	cfg, err := config.Load(func(k string) string {
+		switch k {
+		case "CRM_DATABASE_URL":
+			return urls.App
+		case "CRM_PLATFORM_DATABASE_URL":
+			return urls.Platform
+		case "CRM_SECRET_KEY":
+			return "test:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+		case "CRM_SEED":
+			return "false"
+		case "CRM_PUBLIC_URL":
+			return publicURL
+		}
+		return ""
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(&testWriter{t: t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	a, err := app.New(context.Background(), cfg, log, auth.Options{PasswordParams: CheapPasswords})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.Close)
+	srv.Config.Handler = a.Server.Handler()
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return &Env{T: t, App: a, URLs: urls, Srv: srv}
+}
+
+type testWriter struct{ t testing.TB }
+
+func (w *testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
+
+// Client is one caller: a browser with a cookie jar, or a bearer token.
+type Client struct {
+	env    *Env
+	http   *http.Client
+	Bearer string
+	// Header is sent with every request.
+	Header http.Header
+	// Me is the signed-in person, when the client signed up or logged in.
+	Me auth.Me
+}
+
+// Anonymous returns a client with an empty cookie jar.
+func (e *Env) Anonymous() *Client {
+	jar, _ := cookiejar.New(nil)
+	return &Client{env: e, http: &http.Client{Jar: jar}, Header: http.Header{}}
+}
+
+var seq atomic.Int64
+
+// Signup creates a company with its owner and returns the owner's client.
+func (e *Env) Signup(company string) *Client {
+	e.T.Helper()
+	c := e.Anonymous()
+	n := seq.Add(1)
+	email := fmt.Sprintf("owner%d@%s.test", n, strings.ToLower(strings.ReplaceAll(company, " ", "")))
+	res := c.Do("POST", "/api/auth/signup", map[string]any{"company_name": company, "name": "Owner of " + company,
+		"email": email, "password": "correct horse battery"})
+	res.Want(http.StatusCreated)
+	res.Decode(&c.Me)
+	return c
+}
+
+// Invite has the client invite email with role, and returns the new
+// member's signed-in client.
+func (c *Client) Invite(email, role string) *Client {
+	c.env.T.Helper()
+	var inv struct {
+		AcceptURL string `json:"accept_url"`
+	}
+	c.Do("POST", "/api/invites", map[string]any{"email": email, "role": role}).Want(201).Decode(&inv)
+	token := inv.AcceptURL[strings.LastIndex(inv.AcceptURL, "/")+1:]
+	m := c.env.Anonymous()
+	m.Do("POST", "/api/auth/invites/"+token+"/accept", map[string]any{"name": "Member " + email, "password": "correct horse battery"}).
+		Want(200).Decode(&m.Me)
+	return m
+}
+
+// Token creates an API token as c and returns a client using it.
+func (c *Client) Token() *Client {
+	c.env.T.Helper()
+	var tok struct {
+		Token string `json:"token"`
+	}
+	c.Do("POST", "/api/api-tokens", map[string]any{"name": "test"}).Want(201).Decode(&tok)
+	t := c.env.Anonymous()
+	t.Bearer = tok.Token
+	t.Me = c.Me
+	return t
+}
+
+// Response is a finished request.
+type Response struct {
+	t      testing.TB
+	Status int
+	Header http.Header
+	Body   []byte
+	req    string
+}
+
+// Do sends a request; body is JSON-encoded unless it is a string or []byte.
+func (c *Client) Do(method, path string, body any) *Response {
+	c.env.T.Helper()
+	var r io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		r = strings.NewReader(b)
+	case []byte:
+		r = bytes.NewReader(b)
+	default:
+		j, err := json.Marshal(b)
+		if err != nil {
+			c.env.T.Fatal(err)
+		}
+		r = bytes.NewReader(j)
+	}
+	req, err := http.NewRequest(method, c.env.Srv.URL+path, r)
+	if err != nil {
+		c.env.T.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range c.Header {
+		req.Header[k] = v
+	}
+	if c.Bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Bearer)
+	}
+	res, err := c.http.Do(req)
+	if err != nil {
+		c.env.T.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return &Response{t: c.env.T, Status: res.StatusCode, Header: res.Header, Body: b, req: method + " " + path}
+}
+
+// Want fails the test unless the status is one of want.
+func (r *Response) Want(want ...int) *Response {
+	r.t.Helper()
+	for _, w := range want {
+		if r.Status == w {
+			return r
+		}
+	}
+	r.t.Fatalf("%s: status %d, want %v; body: %s", r.req, r.Status, want, r.Body)
+	return r
+}
+
+// Decode decodes the JSON body into v.
+func (r *Response) Decode(v any) *Response {
+	r.t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		r.t.Fatalf("%s: decode %s: %v", r.req, r.Body, err)
+	}
+	return r
+}
+
+// JSON returns the body as a generic map.
+func (r *Response) JSON() map[string]any {
+	r.t.Helper()
+	m := map[string]any{}
+	r.Decode(&m)
+	return m
+}
+
+// Problem is an RFC 9457 body.
+type Problem struct {
+	Status int    `json:"status"`
+	Title  string `json:"title"`
+	Detail string `json:"detail"`
+	Errors []struct {
+		Location string `json:"location"`
+		Message  string `json:"message"`
+	} `json:"errors"`
+}
+
+// Problem decodes a problem body and checks its content type.
+func (r *Response) Problem() Problem {
+	r.t.Helper()
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
+		r.t.Fatalf("%s: content type %q, want application/problem+json; body %s", r.req, ct, r.Body)
+	}
+	var p Problem
+	r.Decode(&p)
+	return p
+}
+
+// HasFieldError reports whether the problem names field (such as "body.email").
+func (p Problem) HasFieldError(field string) bool {
+	for _, e := range p.Errors {
+		if e.Location == field {
+			return true
+		}
+	}
+	return false
+}
