@@ -206,4 +206,3 @@ func printOpenAPI(stdout io.Writer) error {
 	_, err = fmt.Fprintln(stdout, string(b))
 	return err
 }
-

@@ -65,7 +65,7 @@ func (s *Server) registerCompany() {
 		Summary: "Change a user's role", Description: "Only owners grant or remove the owner role; the last owner stays.",
 		Errors: []int{404, 409, 422}}, Admin, true,
 		func(ctx context.Context, in *struct {
-			ID string `path:"id" maxLength:"64"`
+			ID   string `path:"id" maxLength:"64"`
 			Body struct {
 				Role tenancy.Role `json:"role" enum:"owner,admin,member"`
 			}

@@ -70,7 +70,7 @@ func (s *Server) registerContacts() {
 		Summary: "Change a contact", Description: "Absent fields stay; an empty string clears email, phone or owner_id.",
 		Errors: []int{404, 409, 422}}, Member, true,
 		func(ctx context.Context, in *struct {
-			ID string `path:"id" maxLength:"64"`
+			ID   string `path:"id" maxLength:"64"`
 			Body contacts.Patch
 		}) (*contactOut, error) {
 			id, err := parseID(in.ID, "contact")
