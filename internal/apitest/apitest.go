@@ -80,6 +80,7 @@ func (w *testWriter) Write(p []byte) (int, error) {
 // Client is one caller: a browser with a cookie jar, or a bearer token.
 type Client struct {
 	env    *Env
+	t      testing.TB
 	http   *http.Client
 	Bearer string
 	// Header is sent with every request.
@@ -91,7 +92,15 @@ type Client struct {
 // Anonymous returns a client with an empty cookie jar.
 func (e *Env) Anonymous() *Client {
 	jar, _ := cookiejar.New(nil)
-	return &Client{env: e, http: &http.Client{Jar: jar}, Header: http.Header{}}
+	return &Client{env: e, t: e.T, http: &http.Client{Jar: jar}, Header: http.Header{}}
+}
+
+// In returns a copy of the client that reports failures to t (a subtest).
+func (c *Client) In(t testing.TB) *Client {
+	cp := *c
+	cp.t = t
+	cp.Header = c.Header.Clone()
+	return &cp
 }
 
 var seq atomic.Int64
@@ -112,7 +121,7 @@ func (e *Env) Signup(company string) *Client {
 // Invite has the client invite email with role, and returns the new
 // member's signed-in client.
 func (c *Client) Invite(email, role string) *Client {
-	c.env.T.Helper()
+	c.t.Helper()
 	var inv struct {
 		AcceptURL string `json:"accept_url"`
 	}
@@ -126,7 +135,7 @@ func (c *Client) Invite(email, role string) *Client {
 
 // Token creates an API token as c and returns a client using it.
 func (c *Client) Token() *Client {
-	c.env.T.Helper()
+	c.t.Helper()
 	var tok struct {
 		Token string `json:"token"`
 	}
@@ -148,7 +157,7 @@ type Response struct {
 
 // Do sends a request; body is JSON-encoded unless it is a string or []byte.
 func (c *Client) Do(method, path string, body any) *Response {
-	c.env.T.Helper()
+	c.t.Helper()
 	var r io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -159,13 +168,13 @@ func (c *Client) Do(method, path string, body any) *Response {
 	default:
 		j, err := json.Marshal(b)
 		if err != nil {
-			c.env.T.Fatal(err)
+			c.t.Fatal(err)
 		}
 		r = bytes.NewReader(j)
 	}
 	req, err := http.NewRequest(method, c.env.Srv.URL+path, r)
 	if err != nil {
-		c.env.T.Fatal(err)
+		c.t.Fatal(err)
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -178,11 +187,11 @@ func (c *Client) Do(method, path string, body any) *Response {
 	}
 	res, err := c.http.Do(req)
 	if err != nil {
-		c.env.T.Fatal(err)
+		c.t.Fatal(err)
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
-	return &Response{t: c.env.T, Status: res.StatusCode, Header: res.Header, Body: b, req: method + " " + path}
+	return &Response{t: c.t, Status: res.StatusCode, Header: res.Header, Body: b, req: method + " " + path}
 }
 
 // Want fails the test unless the status is one of want.

@@ -109,7 +109,7 @@ func (s *Server) registerContacts() {
 		Summary: "Add and remove tags on many contacts", Errors: []int{422}}, Member, true,
 		func(ctx context.Context, in *struct {
 			Body struct {
-				bulkIDs
+				IDs        []uuid.UUID `json:"ids" minItems:"1" maxItems:"500"`
 				AddTags    []string `json:"add_tags,omitempty" maxItems:"30"`
 				RemoveTags []string `json:"remove_tags,omitempty" maxItems:"30"`
 			}
