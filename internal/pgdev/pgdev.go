@@ -76,6 +76,15 @@ func Start(dir string, port int) (*Cluster, error) {
 		}
 	}
 
+	if os.Geteuid() == 0 {
+		// The cluster runs as postgres, which must be able to reach dir.
+		if out, err := c.run(bin, "pg_ctl", "--version"); err != nil {
+			return nil, fmt.Errorf("pgdev: cannot run PostgreSQL as the postgres user: %v: %s", err, out)
+		}
+		if err := exec.Command("runuser", "-u", "postgres", "--", "test", "-x", filepath.Dir(dir)).Run(); err != nil {
+			return nil, fmt.Errorf("pgdev: the postgres OS user cannot reach %s (a parent directory is not searchable); choose another CRM_DATA_DIR", filepath.Dir(dir))
+		}
+	}
 	if _, err := os.Stat(filepath.Join(dir, "PG_VERSION")); err != nil {
 		if err := c.initdb(bin); err != nil {
 			return nil, err

@@ -1,0 +1,56 @@
+# The two commands: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+GO ?= go
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@2026.2.2
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X github.com/salescrm/crm/internal/app.Version=$(VERSION)
+
+.PHONY: run build build-go web web-deps system-deps test test-go test-web test-e2e lint generate check-generated clean
+
+## run: build everything, start PostgreSQL (private cluster under ./data/pg) and serve on :8080
+run: system-deps build
+	./bin/crm serve
+
+## build: the web app, then the binary with it embedded
+build: web build-go
+
+build-go:
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/crm ./cmd/crm
+
+system-deps:
+	@scripts/ensure-system-deps.sh
+
+web-deps:
+	@cd web && if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then npm ci --no-audit --no-fund; fi
+
+web: web-deps
+	cd web && npm run build
+	@touch web/dist/.gitkeep
+
+## test: every test — Go (with a real PostgreSQL), web units, and the browser tests
+test: system-deps lint test-go test-web test-e2e
+	@echo "make test: all passed"
+
+lint:
+	@unformatted=$$(gofmt -l cmd internal web/embed.go); if [[ -n "$$unformatted" ]]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+
+test-go:
+	$(GO) test -count=1 ./...
+
+test-web: web-deps
+	cd web && npm run typecheck && npm run lint && npm test
+
+test-e2e: build
+	@scripts/ensure-system-deps.sh --browser
+	cd web && npm run e2e
+
+## generate: sqlc code, the OpenAPI document and the typed web client
+generate:
+	sqlc generate
+	$(GO) run ./cmd/crm openapi > web/openapi.json
+	cd web && npm run gen:api
+
+clean:
+	rm -rf bin web/dist/assets web/dist/index.html
