@@ -110,8 +110,8 @@ func (s *Server) registerContacts() {
 		func(ctx context.Context, in *struct {
 			Body struct {
 				IDs        []uuid.UUID `json:"ids" minItems:"1" maxItems:"500"`
-				AddTags    []string `json:"add_tags,omitempty" maxItems:"30"`
-				RemoveTags []string `json:"remove_tags,omitempty" maxItems:"30"`
+				AddTags    []string    `json:"add_tags,omitempty" maxItems:"30"`
+				RemoveTags []string    `json:"remove_tags,omitempty" maxItems:"30"`
 			}
 		}) (*struct {
 			Body struct {
