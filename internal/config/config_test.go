@@ -1,0 +1,65 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestDefaults(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != ":8080" || c.DataDir != "./data" || c.Env != "development" || !c.Seed || c.PublicURL != "http://localhost:8080" || c.SecureCookies() {
+		t.Fatalf("defaults: %+v", c)
+	}
+}
+
+func TestBadValuesNameTheVariable(t *testing.T) {
+	_, err := Load(env(map[string]string{
+		"CRM_ENV": "staging", "CRM_DATABASE_URL": "mysql://x", "CRM_PUBLIC_URL": "ftp://x",
+		"CRM_SECRET_KEY": "short", "CRM_SEED": "maybe", "CRM_PG_PORT": "99999",
+	}))
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, name := range []string{"CRM_ENV", "CRM_DATABASE_URL", "CRM_PUBLIC_URL", "CRM_SECRET_KEY", "CRM_SEED", "CRM_PG_PORT"} {
+		if !strings.Contains(err.Error(), name) {
+			t.Errorf("error does not name %s: %v", name, err)
+		}
+	}
+}
+
+func TestProductionNeedsSecrets(t *testing.T) {
+	_, err := Load(env(map[string]string{"CRM_ENV": "production"}))
+	for _, name := range []string{"CRM_SECRET_KEY", "CRM_DATABASE_URL", "CRM_PUBLIC_URL"} {
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("production without %s: %v", name, err)
+		}
+	}
+	c, err := Load(env(map[string]string{"CRM_ENV": "production", "CRM_DATABASE_URL": "postgres://a@b/c",
+		"CRM_SECRET_KEY": "k2:" + strings.Repeat("ab", 32), "CRM_PUBLIC_URL": "https://crm.example.com"}))
+	if err != nil || c.SecretKeyID != "k2" || len(c.SecretKey) != 32 || !c.SecureCookies() {
+		t.Fatalf("production: %+v %v", c, err)
+	}
+	if r := c.Redacted(); strings.Contains(r["database_url"].(string), "a@") && !strings.Contains(r["database_url"].(string), "xxxxx") {
+		t.Log(r)
+	}
+}
+
+func TestDevSecretKeyPersists(t *testing.T) {
+	dir := t.TempDir()
+	c := Config{DataDir: dir}
+	if err := c.EnsureDevSecretKey(); err != nil {
+		t.Fatal(err)
+	}
+	d := Config{DataDir: dir}
+	if err := d.EnsureDevSecretKey(); err != nil {
+		t.Fatal(err)
+	}
+	if string(c.SecretKey) != string(d.SecretKey) || len(c.SecretKey) != 32 {
+		t.Fatal("the development key changed between starts")
+	}
+}
