@@ -16,11 +16,14 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/salescrm/crm/internal/activities"
 	"github.com/salescrm/crm/internal/auth"
 	"github.com/salescrm/crm/internal/config"
 	"github.com/salescrm/crm/internal/contacts"
 	"github.com/salescrm/crm/internal/db"
+	"github.com/salescrm/crm/internal/deals"
 	"github.com/salescrm/crm/internal/httpapi"
+	"github.com/salescrm/crm/internal/pipelines"
 	"github.com/salescrm/crm/internal/tenancy"
 	"github.com/salescrm/crm/internal/webui"
 	"github.com/salescrm/crm/web"
@@ -31,13 +34,16 @@ var Version = "dev"
 
 // App is the running server's parts.
 type App struct {
-	Cfg      config.Config
-	Log      *slog.Logger
-	DB       *db.DB
-	Platform *pgxpool.Pool // nil without a platform URL
-	Auth     *auth.Service
-	Contacts *contacts.Service
-	Server   *httpapi.Server
+	Cfg        config.Config
+	Log        *slog.Logger
+	DB         *db.DB
+	Platform   *pgxpool.Pool // nil without a platform URL
+	Auth       *auth.Service
+	Contacts   *contacts.Service
+	Pipelines  *pipelines.Service
+	Deals      *deals.Service
+	Activities *activities.Service
+	Server     *httpapi.Server
 }
 
 // New connects to the database and builds the services and the handler.
@@ -63,10 +69,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts auth.Opt
 	}
 	a.Auth = auth.NewService(d, log, cfg.PublicURL, opts)
 	a.Contacts = contacts.NewService(d)
+	a.Pipelines = pipelines.NewService(d)
+	a.Deals = deals.NewService(d)
+	a.Activities = activities.NewService(d)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	webHandler, _ := webui.Handler(mustSub(web.Dist, "dist"))
 	a.Server = httpapi.New(httpapi.Deps{Log: log, DB: d, Auditor: auditor, Auth: a.Auth, Contacts: a.Contacts,
+		Pipelines: a.Pipelines, Deals: a.Deals, Activities: a.Activities,
 		SecureCookies: cfg.SecureCookies(), Web: webHandler, Registry: reg, Version: Version})
 	return a, nil
 }

@@ -10,8 +10,11 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the pgx database/sql driver for goose
 	"github.com/pressly/goose/v3"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivermigrate"
 )
 
 //go:embed migrations/*.sql
@@ -46,6 +49,44 @@ func MigrateUp(ctx context.Context, ownerURL string, log io.Writer) error {
 	}
 	if err != nil {
 		return fmt.Errorf("migrate up: %w", err)
+	}
+	return migrateRiver(ctx, ownerURL, log)
+}
+
+// migrateRiver applies River's own migrations (the job queue tables) and
+// grants the app role what it needs of them. River's tables hold no tenant
+// data of their own: job arguments carry company_id, and workers open a
+// tenant transaction.
+func migrateRiver(ctx context.Context, ownerURL string, log io.Writer) error {
+	pool, err := pgxpool.New(ctx, ownerURL)
+	if err != nil {
+		return fmt.Errorf("river migrations: %w", err)
+	}
+	defer pool.Close()
+	m, err := rivermigrate.New(riverpgxv5.New(pool), nil)
+	if err != nil {
+		return fmt.Errorf("river migrations: %w", err)
+	}
+	res, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil)
+	if err != nil {
+		return fmt.Errorf("river migrate up: %w", err)
+	}
+	for _, v := range res.Versions {
+		fmt.Fprintf(log, "migrated river %d\n", v.Version)
+	}
+	_, err = pool.Exec(ctx, `DO $$
+DECLARE t text;
+BEGIN
+	FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'river\_%' LOOP
+		EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I TO crm_app', t);
+		EXECUTE format('GRANT SELECT ON %I TO crm_platform', t);
+	END LOOP;
+	FOR t IN SELECT sequencename FROM pg_sequences WHERE schemaname = 'public' AND sequencename LIKE 'river\_%' LOOP
+		EXECUTE format('GRANT USAGE, SELECT ON SEQUENCE %I TO crm_app', t);
+	END LOOP;
+END $$`)
+	if err != nil {
+		return fmt.Errorf("grant river tables: %w", err)
 	}
 	return nil
 }

@@ -13,9 +13,12 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/salescrm/crm/internal/activities"
 	"github.com/salescrm/crm/internal/auth"
 	"github.com/salescrm/crm/internal/contacts"
 	"github.com/salescrm/crm/internal/db"
+	"github.com/salescrm/crm/internal/deals"
+	"github.com/salescrm/crm/internal/pipelines"
 	"github.com/salescrm/crm/internal/tenancy"
 )
 
@@ -30,6 +33,9 @@ type Deps struct {
 	Auditor       *tenancy.Auditor // nil when no platform database is configured
 	Auth          *auth.Service
 	Contacts      *contacts.Service
+	Pipelines     *pipelines.Service
+	Deals         *deals.Service
+	Activities    *activities.Service
 	SecureCookies bool
 	Web           http.Handler // the embedded web app; nil serves a notice
 	Registry      *prometheus.Registry
@@ -96,6 +102,9 @@ func New(d Deps) *Server {
 	s.registerAuth()
 	s.registerCompany()
 	s.registerContacts()
+	s.registerPipelines()
+	s.registerDeals()
+	s.registerActivities()
 	s.registerAdmin()
 	s.registerOps()
 	web := d.Web

@@ -40,6 +40,22 @@ type Reference struct {
 // composite foreign key that includes company_id.
 var References = []Reference{
 	{Table: "contacts", Column: "owner_id", RefTable: "memberships", RefColumn: "user_id"},
+	{Table: "pipeline_stages", Column: "pipeline_id", RefTable: "pipelines", RefColumn: "id"},
+	{Table: "deals", Column: "pipeline_id", RefTable: "pipelines", RefColumn: "id"},
+	{Table: "deals", Column: "pipeline_id", RefTable: "pipeline_stages", RefColumn: "pipeline_id"},
+	{Table: "deals", Column: "stage_id", RefTable: "pipeline_stages", RefColumn: "id"},
+	{Table: "deals", Column: "contact_id", RefTable: "contacts", RefColumn: "id"},
+	{Table: "deals", Column: "owner_id", RefTable: "memberships", RefColumn: "user_id"},
+	{Table: "deal_stage_changes", Column: "deal_id", RefTable: "deals", RefColumn: "id"},
+	{Table: "deal_stage_changes", Column: "from_stage_id", RefTable: "pipeline_stages", RefColumn: "id"},
+	{Table: "deal_stage_changes", Column: "to_stage_id", RefTable: "pipeline_stages", RefColumn: "id"},
+	{Table: "deal_stage_changes", Column: "changed_by", RefTable: "memberships", RefColumn: "user_id"},
+	{Table: "activities", Column: "assignee_id", RefTable: "memberships", RefColumn: "user_id"},
+	{Table: "activities", Column: "created_by", RefTable: "memberships", RefColumn: "user_id"},
+	{Table: "activities", Column: "contact_id", RefTable: "contacts", RefColumn: "id"},
+	{Table: "activities", Column: "deal_id", RefTable: "deals", RefColumn: "id"},
+	{Table: "imports", Column: "created_by", RefTable: "memberships", RefColumn: "user_id"},
+	{Table: "import_failures", Column: "import_id", RefTable: "imports", RefColumn: "id"},
 }
 
 // Finding is one problem the audit found.

@@ -9,7 +9,24 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
 )
+
+type Activity struct {
+	CompanyID  uuid.UUID
+	ID         uuid.UUID
+	Type       string
+	Subject    string
+	Body       string
+	DueAt      *time.Time
+	DoneAt     *time.Time
+	AssigneeID *uuid.UUID
+	ContactID  *uuid.UUID
+	DealID     *uuid.UUID
+	CreatedBy  *uuid.UUID
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
 
 type ApiToken struct {
 	ID          uuid.UUID
@@ -57,6 +74,68 @@ type Contact struct {
 	SearchText   *string
 }
 
+type Deal struct {
+	CompanyID         uuid.UUID
+	ID                uuid.UUID
+	PipelineID        uuid.UUID
+	StageID           uuid.UUID
+	Title             string
+	Value             decimal.Decimal
+	Currency          string
+	ContactID         *uuid.UUID
+	OwnerID           *uuid.UUID
+	Position          float64
+	Status            string
+	ExpectedCloseDate *time.Time
+	ClosedAt          *time.Time
+	CloseReason       string
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+type DealStageChange struct {
+	CompanyID   uuid.UUID
+	ID          uuid.UUID
+	DealID      uuid.UUID
+	FromStageID *uuid.UUID
+	ToStageID   *uuid.UUID
+	FromStage   string
+	ToStage     string
+	ChangedBy   *uuid.UUID
+	ChangedAt   time.Time
+}
+
+type Import struct {
+	CompanyID     uuid.UUID
+	ID            uuid.UUID
+	Kind          string
+	Status        string
+	FileName      string
+	BlobKey       string
+	Headers       []string
+	Mapping       json.RawMessage
+	OnDuplicate   string
+	TotalRows     int32
+	ProcessedRows int32
+	CreatedRows   int32
+	UpdatedRows   int32
+	SkippedRows   int32
+	FailedRows    int32
+	Error         string
+	CreatedBy     *uuid.UUID
+	CreatedAt     time.Time
+	StartedAt     *time.Time
+	FinishedAt    *time.Time
+}
+
+type ImportFailure struct {
+	CompanyID uuid.UUID
+	ImportID  uuid.UUID
+	RowNumber int32
+	Error     string
+	Raw       []string
+}
+
 type Invite struct {
 	ID         uuid.UUID
 	CompanyID  uuid.UUID
@@ -79,6 +158,26 @@ type Membership struct {
 	UserID    uuid.UUID
 	Role      string
 	CreatedAt time.Time
+}
+
+type Pipeline struct {
+	CompanyID uuid.UUID
+	ID        uuid.UUID
+	Name      string
+	Position  int32
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+type PipelineStage struct {
+	CompanyID   uuid.UUID
+	ID          uuid.UUID
+	PipelineID  uuid.UUID
+	Name        string
+	Position    int32
+	Probability int32
+	Kind        string
+	CreatedAt   time.Time
 }
 
 type Session struct {
