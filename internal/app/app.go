@@ -68,6 +68,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts auth.Opt
 		auditor = tenancy.NewAuditor(a.Platform)
 	}
 	a.Auth = auth.NewService(d, log, cfg.PublicURL, opts)
+	a.Auth.OnCompanyCreated = pipelines.CreateDefault
 	a.Contacts = contacts.NewService(d)
 	a.Pipelines = pipelines.NewService(d)
 	a.Deals = deals.NewService(d)

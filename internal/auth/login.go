@@ -48,6 +48,14 @@ func (s *Service) Signup(ctx context.Context, in SignupInput, cl Client) (*Me, S
 		if err != nil {
 			return fmt.Errorf("create company: %w", err)
 		}
+		if s.OnCompanyCreated != nil {
+			if err := db.SetTenant(ctx, q, c.ID); err != nil {
+				return err
+			}
+			if err := s.OnCompanyCreated(ctx, q, c.ID); err != nil {
+				return fmt.Errorf("set up company: %w", err)
+			}
+		}
 		u, err := q.CreateUser(ctx, dbq.CreateUserParams{ID: uuid.Must(uuid.NewV7()), Email: in.Email, Name: in.Name, PasswordHash: hash})
 		if err != nil {
 			if class, _, ok := db.ConstraintViolation(err); ok && class == "unique" {

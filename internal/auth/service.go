@@ -38,6 +38,9 @@ type Service struct {
 	params    *PasswordParams
 	Throttle  ThrottleLimits
 	now       func() time.Time
+	// OnCompanyCreated runs in the sign-up transaction, already scoped to the
+	// new company, to give it its first tenant data (the default pipeline).
+	OnCompanyCreated func(ctx context.Context, q *db.Q, companyID uuid.UUID) error
 }
 
 // Options tune the service (tests use cheap password hashing).

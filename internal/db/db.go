@@ -71,11 +71,25 @@ func (d *DB) InTenant(ctx context.Context, companyID uuid.UUID, fn func(q *Q) er
 		return ErrNoCompany
 	}
 	return pgx.BeginFunc(ctx, d.Pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, "SET LOCAL app.company_id = '"+companyID.String()+"'", pgx.QueryExecModeSimpleProtocol); err != nil {
-			return fmt.Errorf("set tenant: %w", err)
+		q := &Q{Queries: dbq.New(tx), Tx: tx}
+		if err := SetTenant(ctx, q, companyID); err != nil {
+			return err
 		}
-		return fn(&Q{Queries: dbq.New(tx), Tx: tx})
+		return fn(q)
 	})
+}
+
+// SetTenant scopes an open platform transaction to a company from here on.
+// Sign-up uses it to create the new company's first tenant rows in the same
+// transaction as the company.
+func SetTenant(ctx context.Context, q *Q, companyID uuid.UUID) error {
+	if companyID == uuid.Nil {
+		return ErrNoCompany
+	}
+	if _, err := q.Tx.Exec(ctx, "SET LOCAL app.company_id = '"+companyID.String()+"'", pgx.QueryExecModeSimpleProtocol); err != nil {
+		return fmt.Errorf("set tenant: %w", err)
+	}
+	return nil
 }
 
 // InPlatform runs fn in a transaction without a company: only platform tables

@@ -6,8 +6,10 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/salescrm/crm/internal/errs"
 	"github.com/salescrm/crm/internal/logctx"
@@ -46,6 +48,14 @@ func toProblem(ctx context.Context, log *slog.Logger, err error) error {
 	var se huma.StatusError
 	if errors.As(err, &se) {
 		return err
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && strings.HasPrefix(pgErr.Code, "22") {
+		// A data exception (a NUL byte, invalid UTF-8, a number out of range)
+		// that validation did not catch is still the caller's bad input.
+		log.WarnContext(ctx, "data exception from input", "err", err)
+		return &problem{ErrorModel: huma.ErrorModel{Status: 422, Title: "Unprocessable Entity",
+			Detail: "a value in the request is not valid text or is out of range"}}
 	}
 	var de *errs.Error
 	if !errors.As(err, &de) {

@@ -19,14 +19,27 @@ type world struct {
 	b                   *apitest.Client // B's owner (cookie or token)
 	contactID, inviteID string
 	tokenID             string
+	// ids holds the ids that the per-area setups (worldSetups) made.
+	ids map[string]string
 }
+
+// worldSetups let each area add company A's data to the world, in files of
+// its own (isolation_<area>_test.go); snapshotPaths add what A reads back.
+var (
+	worldSetups   []func(w *world)
+	snapshotPaths []func(w *world) []string
+)
 
 // snapshot returns what A sees, to prove B changed nothing.
 func (w *world) snapshot(t *testing.T) string {
 	t.Helper()
 	var out bytes.Buffer
-	for _, p := range []string{"/api/company", "/api/users", "/api/invites", "/api/contacts", "/api/contacts/tags",
-		"/api/contacts/" + w.contactID} {
+	paths := []string{"/api/company", "/api/users", "/api/invites", "/api/contacts", "/api/contacts/tags",
+		"/api/contacts/" + w.contactID}
+	for _, extra := range snapshotPaths {
+		paths = append(paths, extra(w)...)
+	}
+	for _, p := range paths {
 		out.Write(w.a.Do("GET", p, nil).Want(200).Body)
 	}
 	var toks struct {
@@ -191,6 +204,10 @@ func newWorld(t *testing.T, bearer bool) *world {
 	w.b = env.Signup("Beta")
 	if bearer {
 		w.b = w.b.Token()
+	}
+	w.ids = map[string]string{}
+	for _, setup := range worldSetups {
+		setup(w)
 	}
 	return w
 }

@@ -6,6 +6,8 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"path"
+	"reflect"
 	"sort"
 	"strings"
 
@@ -78,6 +80,7 @@ type Route struct {
 // NewAPIConfig is the OpenAPI configuration shared by the server and `crm openapi`.
 func NewAPIConfig(version string) huma.Config {
 	cfg := huma.DefaultConfig("Sales CRM API", version)
+	cfg.Components.Schemas = huma.NewMapRegistry("#/components/schemas/", schemaNamer)
 	cfg.OpenAPIPath = "/api/openapi"
 	cfg.DocsPath = "/api/docs"
 	cfg.SchemasPath = "/api/schemas"
@@ -89,6 +92,28 @@ func NewAPIConfig(version string) huma.Config {
 		"bearer":  {Type: "http", Scheme: "bearer"},
 	}
 	return cfg
+}
+
+// genericNames are type names that several domain packages use; their
+// schemas are prefixed with the domain (contacts.Input is ContactInput).
+var genericNames = map[string]bool{"Input": true, "Patch": true, "Page": true, "MoveInput": true, "StageInput": true,
+	"StagePatch": true, "TagCount": true, "Filter": true}
+
+var domainPrefix = map[string]string{"contacts": "Contact", "deals": "Deal", "pipelines": "Pipeline",
+	"activities": "Activity", "imports": "Import", "analytics": "Analytics"}
+
+func schemaNamer(t reflect.Type, hint string) string {
+	name := huma.DefaultSchemaNamer(t, hint)
+	base := t
+	for base.Kind() == reflect.Pointer || base.Kind() == reflect.Slice {
+		base = base.Elem()
+	}
+	if genericNames[base.Name()] {
+		if prefix := domainPrefix[path.Base(base.PkgPath())]; prefix != "" {
+			return prefix + name
+		}
+	}
+	return name
 }
 
 // New builds the handler with every route.

@@ -82,6 +82,41 @@ func (q *Queries) BoardDeals(ctx context.Context, arg BoardDealsParams) ([]Board
 	return items, nil
 }
 
+const contactNames = `-- name: ContactNames :many
+SELECT id, btrim(first_name || ' ' || last_name)::text AS name
+FROM contacts WHERE company_id = $1 AND id = ANY($2::uuid[])
+`
+
+type ContactNamesParams struct {
+	CompanyID uuid.UUID
+	Ids       []uuid.UUID
+}
+
+type ContactNamesRow struct {
+	ID   uuid.UUID
+	Name string
+}
+
+func (q *Queries) ContactNames(ctx context.Context, arg ContactNamesParams) ([]ContactNamesRow, error) {
+	rows, err := q.db.Query(ctx, contactNames, arg.CompanyID, arg.Ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ContactNamesRow
+	for rows.Next() {
+		var i ContactNamesRow
+		if err := rows.Scan(&i.ID, &i.Name); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const createDeal = `-- name: CreateDeal :one
 INSERT INTO deals (company_id, id, pipeline_id, stage_id, title, value, currency, contact_id, owner_id,
                    position, status, expected_close_date, closed_at, close_reason)

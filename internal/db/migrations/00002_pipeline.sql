@@ -58,6 +58,7 @@ CREATE INDEX deals_board_idx ON deals (company_id, pipeline_id, stage_id, positi
 CREATE INDEX deals_stage_idx ON deals (company_id, stage_id);
 CREATE INDEX deals_created_idx ON deals (company_id, created_at, id);
 CREATE INDEX deals_updated_idx ON deals (company_id, updated_at, id);
+CREATE INDEX deals_value_idx ON deals (company_id, value, id);
 CREATE INDEX deals_contact_idx ON deals (company_id, contact_id);
 CREATE INDEX deals_owner_idx ON deals (company_id, owner_id);
 CREATE INDEX deals_closed_idx ON deals (company_id, status, closed_at);

@@ -72,3 +72,7 @@ ORDER BY d.stage_id, d.position, d.id;
 -- name: InsertStageChangeAt :exec
 INSERT INTO deal_stage_changes (company_id, id, deal_id, from_stage_id, to_stage_id, from_stage, to_stage, changed_by, changed_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9);
+
+-- name: ContactNames :many
+SELECT id, btrim(first_name || ' ' || last_name)::text AS name
+FROM contacts WHERE company_id = $1 AND id = ANY(@ids::uuid[]);
