@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/salescrm/crm/internal/app"
 	"github.com/salescrm/crm/internal/auth"
@@ -64,6 +65,14 @@ func New(t testing.TB) *Env {
 		t.Fatal(err)
 	}
 	t.Cleanup(a.Close)
+	if err := a.StartJobs(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = a.StopJobs(ctx)
+	})
 	srv.Config.Handler = a.Server.Handler()
 	srv.Start()
 	t.Cleanup(srv.Close)

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/riverqueue/river"
 
 	"github.com/salescrm/crm/internal/activities"
 	"github.com/salescrm/crm/internal/auth"
@@ -23,6 +24,7 @@ import (
 	"github.com/salescrm/crm/internal/db"
 	"github.com/salescrm/crm/internal/deals"
 	"github.com/salescrm/crm/internal/httpapi"
+	"github.com/salescrm/crm/internal/jobs"
 	"github.com/salescrm/crm/internal/pipelines"
 	"github.com/salescrm/crm/internal/tenancy"
 	"github.com/salescrm/crm/internal/webui"
@@ -44,6 +46,10 @@ type App struct {
 	Deals      *deals.Service
 	Activities *activities.Service
 	Server     *httpapi.Server
+	// Workers is where domain packages register their job workers, before
+	// the jobs client is made; Jobs inserts and works them.
+	Workers *river.Workers
+	Jobs    *jobs.Client
 }
 
 // New connects to the database and builds the services and the handler.
@@ -67,12 +73,18 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts auth.Opt
 		}
 		auditor = tenancy.NewAuditor(a.Platform)
 	}
-	a.Auth = auth.NewService(d, log, cfg.PublicURL, opts)
-	a.Auth.OnCompanyCreated = pipelines.CreateDefault
 	a.Contacts = contacts.NewService(d)
 	a.Pipelines = pipelines.NewService(d)
 	a.Deals = deals.NewService(d)
 	a.Activities = activities.NewService(d)
+	a.Auth = auth.NewService(d, log, cfg.PublicURL, opts)
+	a.Auth.OnCompanyCreated = pipelines.CreateDefault
+	a.Workers = river.NewWorkers()
+	registerWorkers(a)
+	if a.Jobs, err = jobs.New(d.Pool, log, a.Workers, periodicJobs()); err != nil {
+		a.Close()
+		return nil, err
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	webHandler, _ := webui.Handler(mustSub(web.Dist, "dist"))
@@ -81,6 +93,17 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts auth.Opt
 		SecureCookies: cfg.SecureCookies(), Web: webHandler, Registry: reg, Version: Version})
 	return a, nil
 }
+
+// StartJobs starts working background jobs until StopJobs.
+func (a *App) StartJobs(ctx context.Context) error {
+	if err := a.Jobs.Start(ctx); err != nil {
+		return fmt.Errorf("start jobs: %w", err)
+	}
+	return nil
+}
+
+// StopJobs stops working jobs, letting running ones finish within ctx.
+func (a *App) StopJobs(ctx context.Context) error { return jobs.Stop(ctx, a.Jobs) }
 
 // Close releases the pools.
 func (a *App) Close() {
@@ -102,7 +125,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	go a.housekeeping(ctx)
+	if err := a.StartJobs(context.WithoutCancel(ctx)); err != nil {
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -116,26 +141,13 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	if err := a.StopJobs(sctx); err != nil {
+		a.Log.Warn("stop jobs", "err", err)
+	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
-}
-
-// housekeeping prunes expired sessions and old login failures.
-func (a *App) housekeeping(ctx context.Context) {
-	t := time.NewTicker(10 * time.Minute)
-	defer t.Stop()
-	for {
-		if err := a.Auth.Prune(ctx); err != nil && ctx.Err() == nil {
-			a.Log.Warn("housekeeping", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
 
 // NewLogger returns the JSON logger that adds request facts to each line.

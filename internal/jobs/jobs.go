@@ -20,7 +20,7 @@ import (
 type Client = river.Client[pgx.Tx]
 
 // New returns a client that can insert jobs and, once started, works them.
-func New(pool *pgxpool.Pool, log *slog.Logger, workers *river.Workers) (*Client, error) {
+func New(pool *pgxpool.Pool, log *slog.Logger, workers *river.Workers, periodic []*river.PeriodicJob) (*Client, error) {
 	c, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
 		Logger:                      log,
 		Workers:                     workers,
