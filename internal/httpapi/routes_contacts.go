@@ -127,4 +127,27 @@ func (s *Server) registerContacts() {
 			out.Body.Updated = n
 			return out, err
 		})
+	register(s, huma.Operation{OperationID: "listDuplicateContacts", Method: http.MethodGet, Path: "/api/contacts/duplicates", Tags: tags,
+		Summary: "Likely duplicate contacts", Description: "Pairs with the same phone number or very similar names, most likely first."}, Member, true,
+		func(ctx context.Context, in *struct {
+			Limit int `query:"limit" minimum:"1" maximum:"200" default:"50"`
+		}) (*list[contacts.DuplicatePair], error) {
+			l, err := c.Duplicates(ctx, principal(ctx).CompanyID, in.Limit)
+			return listOf(l), err
+		})
+	register(s, huma.Operation{OperationID: "mergeContacts", Method: http.MethodPost, Path: "/api/contacts/{id}/merge", Tags: tags,
+		Summary: "Merge a duplicate into this contact", Description: "Keeps the chosen value of each field; the duplicate's deals and activities move here; the duplicate is deleted; the merge is recorded on the timeline.",
+		Errors: []int{404, 409, 422}}, Member, true,
+		func(ctx context.Context, in *struct {
+			ID   string `path:"id" maxLength:"64"`
+			Body contacts.MergeInput
+		}) (*contactOut, error) {
+			id, err := parseID(in.ID, "contact")
+			if err != nil {
+				return nil, err
+			}
+			p := principal(ctx)
+			out, err := c.Merge(ctx, p.CompanyID, p.UserID, id, in.Body)
+			return &contactOut{out}, err
+		})
 }

@@ -102,6 +102,89 @@ func (q *Queries) DeleteContacts(ctx context.Context, arg DeleteContactsParams) 
 	return result.RowsAffected(), nil
 }
 
+const duplicatesByName = `-- name: DuplicatesByName :many
+SELECT a.id AS a_id, b.id AS b_id, similarity(a.sort_name, b.sort_name)::float8 AS score
+FROM contacts a
+JOIN contacts b ON b.company_id = a.company_id AND a.id < b.id AND a.sort_name % b.sort_name
+WHERE a.company_id = $1 AND a.sort_name <> ''
+  AND similarity(a.sort_name, b.sort_name) >= $2::float8
+ORDER BY score DESC, a.id, b.id
+LIMIT $3
+`
+
+type DuplicatesByNameParams struct {
+	CompanyID uuid.UUID
+	Threshold float64
+	MaxPairs  int32
+}
+
+type DuplicatesByNameRow struct {
+	AID   uuid.UUID
+	BID   uuid.UUID
+	Score float64
+}
+
+// Pairs whose names are very similar (trigram similarity above the
+// threshold), best first.
+func (q *Queries) DuplicatesByName(ctx context.Context, arg DuplicatesByNameParams) ([]DuplicatesByNameRow, error) {
+	rows, err := q.db.Query(ctx, duplicatesByName, arg.CompanyID, arg.Threshold, arg.MaxPairs)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []DuplicatesByNameRow
+	for rows.Next() {
+		var i DuplicatesByNameRow
+		if err := rows.Scan(&i.AID, &i.BID, &i.Score); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const duplicatesByPhone = `-- name: DuplicatesByPhone :many
+SELECT a.id AS a_id, b.id AS b_id
+FROM contacts a
+JOIN contacts b ON b.company_id = a.company_id AND b.phone = a.phone AND a.id < b.id
+WHERE a.company_id = $1 AND a.phone IS NOT NULL
+ORDER BY a.id, b.id
+LIMIT $2
+`
+
+type DuplicatesByPhoneParams struct {
+	CompanyID uuid.UUID
+	Limit     int32
+}
+
+type DuplicatesByPhoneRow struct {
+	AID uuid.UUID
+	BID uuid.UUID
+}
+
+func (q *Queries) DuplicatesByPhone(ctx context.Context, arg DuplicatesByPhoneParams) ([]DuplicatesByPhoneRow, error) {
+	rows, err := q.db.Query(ctx, duplicatesByPhone, arg.CompanyID, arg.Limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []DuplicatesByPhoneRow
+	for rows.Next() {
+		var i DuplicatesByPhoneRow
+		if err := rows.Scan(&i.AID, &i.BID); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const getContact = `-- name: GetContact :one
 SELECT company_id, id, first_name, last_name, email, phone, company_name, title, tags, owner_id, custom_fields, created_at, updated_at, sort_name, search_text FROM contacts WHERE company_id = $1 AND id = $2
 `
@@ -134,6 +217,77 @@ func (q *Queries) GetContact(ctx context.Context, arg GetContactParams) (Contact
 	return i, err
 }
 
+const getContactsByIDs = `-- name: GetContactsByIDs :many
+SELECT company_id, id, first_name, last_name, email, phone, company_name, title, tags, owner_id, custom_fields, created_at, updated_at, sort_name, search_text FROM contacts WHERE company_id = $1 AND id = ANY($2::uuid[])
+`
+
+type GetContactsByIDsParams struct {
+	CompanyID uuid.UUID
+	Ids       []uuid.UUID
+}
+
+func (q *Queries) GetContactsByIDs(ctx context.Context, arg GetContactsByIDsParams) ([]Contact, error) {
+	rows, err := q.db.Query(ctx, getContactsByIDs, arg.CompanyID, arg.Ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Contact
+	for rows.Next() {
+		var i Contact
+		if err := rows.Scan(
+			&i.CompanyID,
+			&i.ID,
+			&i.FirstName,
+			&i.LastName,
+			&i.Email,
+			&i.Phone,
+			&i.CompanyName,
+			&i.Title,
+			&i.Tags,
+			&i.OwnerID,
+			&i.CustomFields,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.SortName,
+			&i.SearchText,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const insertSystemActivity = `-- name: InsertSystemActivity :exec
+INSERT INTO activities (company_id, id, type, subject, body, contact_id, created_by)
+VALUES ($1, $2, 'system', $3, $4, $5, $6)
+`
+
+type InsertSystemActivityParams struct {
+	CompanyID uuid.UUID
+	ID        uuid.UUID
+	Subject   string
+	Body      string
+	ContactID *uuid.UUID
+	CreatedBy *uuid.UUID
+}
+
+func (q *Queries) InsertSystemActivity(ctx context.Context, arg InsertSystemActivityParams) error {
+	_, err := q.db.Exec(ctx, insertSystemActivity,
+		arg.CompanyID,
+		arg.ID,
+		arg.Subject,
+		arg.Body,
+		arg.ContactID,
+		arg.CreatedBy,
+	)
+	return err
+}
+
 const listContactTags = `-- name: ListContactTags :many
 SELECT t::text AS tag, count(*) AS contacts
 FROM contacts, unnest(tags) AS t
@@ -164,6 +318,44 @@ func (q *Queries) ListContactTags(ctx context.Context, companyID uuid.UUID) ([]L
 		return nil, err
 	}
 	return items, nil
+}
+
+const moveContactActivities = `-- name: MoveContactActivities :execrows
+UPDATE activities SET contact_id = $1, updated_at = now()
+WHERE company_id = $2 AND contact_id = $3
+`
+
+type MoveContactActivitiesParams struct {
+	SurvivorID  *uuid.UUID
+	CompanyID   uuid.UUID
+	DuplicateID *uuid.UUID
+}
+
+func (q *Queries) MoveContactActivities(ctx context.Context, arg MoveContactActivitiesParams) (int64, error) {
+	result, err := q.db.Exec(ctx, moveContactActivities, arg.SurvivorID, arg.CompanyID, arg.DuplicateID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const moveContactDeals = `-- name: MoveContactDeals :execrows
+UPDATE deals SET contact_id = $1, updated_at = now()
+WHERE company_id = $2 AND contact_id = $3
+`
+
+type MoveContactDealsParams struct {
+	SurvivorID  *uuid.UUID
+	CompanyID   uuid.UUID
+	DuplicateID *uuid.UUID
+}
+
+func (q *Queries) MoveContactDeals(ctx context.Context, arg MoveContactDealsParams) (int64, error) {
+	result, err := q.db.Exec(ctx, moveContactDeals, arg.SurvivorID, arg.CompanyID, arg.DuplicateID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }
 
 const retagContacts = `-- name: RetagContacts :execrows

@@ -153,6 +153,9 @@ CREATE TABLE import_failures (
     FOREIGN KEY (company_id, import_id) REFERENCES imports (company_id, id) ON DELETE CASCADE
 );
 
+-- Likely duplicate contacts: similar names, found with trigram similarity.
+CREATE INDEX contacts_sort_name_trgm_idx ON contacts USING gin (company_id, sort_name gin_trgm_ops);
+
 -- +goose StatementBegin
 DO $$
 DECLARE t text;
@@ -189,4 +192,5 @@ END $$;
 -- +goose StatementEnd
 
 -- +goose Down
+DROP INDEX contacts_sort_name_trgm_idx;
 DROP TABLE import_failures, imports, activities, deal_stage_changes, deals, pipeline_stages, pipelines;

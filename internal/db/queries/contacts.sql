@@ -32,3 +32,37 @@ SELECT t::text AS tag, count(*) AS contacts
 FROM contacts, unnest(tags) AS t
 WHERE company_id = $1
 GROUP BY t ORDER BY t;
+
+-- name: DuplicatesByPhone :many
+SELECT a.id AS a_id, b.id AS b_id
+FROM contacts a
+JOIN contacts b ON b.company_id = a.company_id AND b.phone = a.phone AND a.id < b.id
+WHERE a.company_id = $1 AND a.phone IS NOT NULL
+ORDER BY a.id, b.id
+LIMIT $2;
+
+-- name: DuplicatesByName :many
+-- Pairs whose names are very similar (trigram similarity above the
+-- threshold), best first.
+SELECT a.id AS a_id, b.id AS b_id, similarity(a.sort_name, b.sort_name)::float8 AS score
+FROM contacts a
+JOIN contacts b ON b.company_id = a.company_id AND a.id < b.id AND a.sort_name % b.sort_name
+WHERE a.company_id = @company_id AND a.sort_name <> ''
+  AND similarity(a.sort_name, b.sort_name) >= @threshold::float8
+ORDER BY score DESC, a.id, b.id
+LIMIT @max_pairs;
+
+-- name: GetContactsByIDs :many
+SELECT * FROM contacts WHERE company_id = $1 AND id = ANY(@ids::uuid[]);
+
+-- name: MoveContactDeals :execrows
+UPDATE deals SET contact_id = @survivor_id, updated_at = now()
+WHERE company_id = @company_id AND contact_id = @duplicate_id;
+
+-- name: MoveContactActivities :execrows
+UPDATE activities SET contact_id = @survivor_id, updated_at = now()
+WHERE company_id = @company_id AND contact_id = @duplicate_id;
+
+-- name: InsertSystemActivity :exec
+INSERT INTO activities (company_id, id, type, subject, body, contact_id, created_by)
+VALUES ($1, $2, 'system', $3, $4, $5, $6);
