@@ -18,6 +18,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/salescrm/crm/internal/activities"
+	"github.com/salescrm/crm/internal/analytics"
 	"github.com/salescrm/crm/internal/auth"
 	"github.com/salescrm/crm/internal/config"
 	"github.com/salescrm/crm/internal/contacts"
@@ -45,6 +46,7 @@ type App struct {
 	Pipelines  *pipelines.Service
 	Deals      *deals.Service
 	Activities *activities.Service
+	Analytics  *analytics.Service
 	Server     *httpapi.Server
 	// Workers is where domain packages register their job workers, before
 	// the jobs client is made; Jobs inserts and works them.
@@ -77,6 +79,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts auth.Opt
 	a.Pipelines = pipelines.NewService(d)
 	a.Deals = deals.NewService(d)
 	a.Activities = activities.NewService(d)
+	a.Analytics = analytics.NewService(d)
 	a.Auth = auth.NewService(d, log, cfg.PublicURL, opts)
 	a.Auth.OnCompanyCreated = pipelines.CreateDefault
 	a.Workers = river.NewWorkers()
@@ -89,7 +92,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts auth.Opt
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	webHandler, _ := webui.Handler(mustSub(web.Dist, "dist"))
 	a.Server = httpapi.New(httpapi.Deps{Log: log, DB: d, Auditor: auditor, Auth: a.Auth, Contacts: a.Contacts,
-		Pipelines: a.Pipelines, Deals: a.Deals, Activities: a.Activities,
+		Pipelines: a.Pipelines, Deals: a.Deals, Activities: a.Activities, Analytics: a.Analytics,
 		SecureCookies: cfg.SecureCookies(), Web: webHandler, Registry: reg, Version: Version})
 	return a, nil
 }

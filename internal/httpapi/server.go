@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/salescrm/crm/internal/activities"
+	"github.com/salescrm/crm/internal/analytics"
 	"github.com/salescrm/crm/internal/auth"
 	"github.com/salescrm/crm/internal/contacts"
 	"github.com/salescrm/crm/internal/db"
@@ -38,6 +39,7 @@ type Deps struct {
 	Pipelines     *pipelines.Service
 	Deals         *deals.Service
 	Activities    *activities.Service
+	Analytics     *analytics.Service
 	SecureCookies bool
 	Web           http.Handler // the embedded web app; nil serves a notice
 	Registry      *prometheus.Registry
@@ -130,6 +132,7 @@ func New(d Deps) *Server {
 	s.registerPipelines()
 	s.registerDeals()
 	s.registerActivities()
+	s.registerAnalytics()
 	s.registerAdmin()
 	s.registerOps()
 	web := d.Web

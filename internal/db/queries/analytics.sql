@@ -1,0 +1,35 @@
+-- name: OpenValueByStage :many
+SELECT s.id, s.name, s.probability, count(d.id)::bigint AS deals,
+       coalesce(sum(d.value), 0)::numeric AS value,
+       coalesce(sum(d.value * s.probability / 100.0), 0)::numeric AS weighted_value
+FROM pipeline_stages s
+LEFT JOIN deals d ON d.company_id = s.company_id AND d.pipeline_id = s.pipeline_id AND d.stage_id = s.id
+WHERE s.company_id = $1 AND s.pipeline_id = $2 AND s.kind = 'open'
+GROUP BY s.id, s.name, s.probability, s.position
+ORDER BY s.position;
+
+-- name: ClosedBetween :many
+SELECT status, count(*)::bigint AS deals, coalesce(sum(value), 0)::numeric AS value
+FROM deals
+WHERE company_id = $1 AND status IN ('won', 'lost') AND closed_at >= @since AND closed_at < @until
+GROUP BY status;
+
+-- name: ClosedByMonth :many
+SELECT to_char(closed_at AT TIME ZONE @tz::text, 'YYYY-MM')::text AS month, status,
+       count(*)::bigint AS deals, coalesce(sum(value), 0)::numeric AS value
+FROM deals
+WHERE company_id = @company_id AND status IN ('won', 'lost') AND closed_at >= @since
+GROUP BY 1, 2
+ORDER BY 1, 2;
+
+-- name: TaskCounts :one
+SELECT count(*) FILTER (WHERE due_at < @day_start)::bigint AS overdue,
+       count(*) FILTER (WHERE due_at >= @day_start AND due_at < @day_end)::bigint AS due_today
+FROM activities
+WHERE company_id = @company_id AND assignee_id = @assignee_id AND type = 'task' AND done_at IS NULL AND due_at < @day_end;
+
+-- name: MainCurrency :one
+SELECT coalesce((SELECT currency FROM deals WHERE company_id = $1 GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1), 'USD')::text;
+
+-- name: CompanyTimezone :one
+SELECT timezone FROM companies WHERE id = $1;
