@@ -29,7 +29,7 @@ type Contact struct {
 	CompanyName  string         `json:"company_name"`
 	Title        string         `json:"title"`
 	Tags         []string       `json:"tags"`
-	OwnerID      *uuid.UUID     `json:"owner_id" doc:"A member of the company."`
+	OwnerID      *uuid.UUID     `json:"owner_id" nullable:"true" doc:"A member of the company."`
 	CustomFields map[string]any `json:"custom_fields"`
 	CreatedAt    time.Time      `json:"created_at"`
 	UpdatedAt    time.Time      `json:"updated_at"`

@@ -19,9 +19,9 @@ type BoardDeal struct {
 	Title             string     `json:"title"`
 	Value             string     `json:"value"`
 	Currency          string     `json:"currency"`
-	ContactID         *uuid.UUID `json:"contact_id"`
+	ContactID         *uuid.UUID `json:"contact_id" nullable:"true"`
 	ContactName       string     `json:"contact_name"`
-	OwnerID           *uuid.UUID `json:"owner_id"`
+	OwnerID           *uuid.UUID `json:"owner_id" nullable:"true"`
 	Position          float64    `json:"position"`
 	Status            string     `json:"status" enum:"open,won,lost"`
 	ExpectedCloseDate *string    `json:"expected_close_date"`

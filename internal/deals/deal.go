@@ -21,9 +21,9 @@ type Deal struct {
 	Title             string     `json:"title"`
 	Value             string     `json:"value" doc:"Exact decimal money with two places, such as 1250.00."`
 	Currency          string     `json:"currency" doc:"ISO 4217 code."`
-	ContactID         *uuid.UUID `json:"contact_id"`
+	ContactID         *uuid.UUID `json:"contact_id" nullable:"true"`
 	ContactName       string     `json:"contact_name"`
-	OwnerID           *uuid.UUID `json:"owner_id"`
+	OwnerID           *uuid.UUID `json:"owner_id" nullable:"true"`
 	Position          float64    `json:"position" doc:"Order within the stage on the board."`
 	Status            string     `json:"status" enum:"open,won,lost"`
 	ExpectedCloseDate *string    `json:"expected_close_date" doc:"YYYY-MM-DD."`

@@ -14,11 +14,6 @@ import (
 
 type pipelineOut struct{ Body *pipelines.Pipeline }
 
-type stagePath struct {
-	ID      string `path:"id" maxLength:"64"`
-	StageID string `path:"stage_id" maxLength:"64"`
-}
-
 // board is a pipeline with all of its deals, in one response.
 type board struct {
 	Pipeline *pipelines.Pipeline `json:"pipeline"`
