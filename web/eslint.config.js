@@ -29,7 +29,7 @@ export default tseslint.config(
     rules: { 'no-restricted-globals': 'off' },
   },
   {
-    files: ['*.{js,ts,mjs}', 'scripts/**/*.{js,mjs}', '../e2e/**/*.{ts,mjs}'],
+    files: ['*.{js,ts,mjs}'],
     extends: [js.configs.recommended, ...tseslint.configs.recommended],
     languageOptions: { ecmaVersion: 2022, globals: globals.node },
   },

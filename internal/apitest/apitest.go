@@ -41,6 +41,7 @@ func New(t testing.TB) *Env {
 	urls := dbtest.New(t)
 	srv := httptest.NewUnstartedServer(nil)
 	publicURL := "http://" + srv.Listener.Addr().String()
+	dataDir := t.TempDir() // blobs (uploaded imports) live here
 	cfg, err := config.Load(func(k string) string {
 		switch k {
 		case "CRM_DATABASE_URL":
@@ -53,6 +54,8 @@ func New(t testing.TB) *Env {
 			return "false"
 		case "CRM_PUBLIC_URL":
 			return publicURL
+		case "CRM_DATA_DIR":
+			return dataDir
 		}
 		return ""
 	})
@@ -187,6 +190,33 @@ func (c *Client) Do(method, path string, body any) *Response {
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range c.Header {
+		req.Header[k] = v
+	}
+	if c.Bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Bearer)
+	}
+	res, err := c.http.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return &Response{t: c.t, Status: res.StatusCode, Header: res.Header, Body: b, req: method + " " + path}
+}
+
+// Send sends body as it is, streamed (chunked when it is not a
+// *bytes.Reader or *strings.Reader), with the given content type: for
+// uploads. A transport error fails the test.
+func (c *Client) Send(method, path, contentType string, body io.Reader) *Response {
+	c.t.Helper()
+	req, err := http.NewRequest(method, c.env.Srv.URL+path, body)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
 	for k, v := range c.Header {
 		req.Header[k] = v

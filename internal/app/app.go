@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -20,11 +21,13 @@ import (
 	"github.com/salescrm/crm/internal/activities"
 	"github.com/salescrm/crm/internal/analytics"
 	"github.com/salescrm/crm/internal/auth"
+	"github.com/salescrm/crm/internal/blob"
 	"github.com/salescrm/crm/internal/config"
 	"github.com/salescrm/crm/internal/contacts"
 	"github.com/salescrm/crm/internal/db"
 	"github.com/salescrm/crm/internal/deals"
 	"github.com/salescrm/crm/internal/httpapi"
+	"github.com/salescrm/crm/internal/imports"
 	"github.com/salescrm/crm/internal/jobs"
 	"github.com/salescrm/crm/internal/pipelines"
 	"github.com/salescrm/crm/internal/tenancy"
@@ -46,6 +49,7 @@ type App struct {
 	Pipelines  *pipelines.Service
 	Deals      *deals.Service
 	Activities *activities.Service
+	Imports    *imports.Service
 	Analytics  *analytics.Service
 	Server     *httpapi.Server
 	// Workers is where domain packages register their job workers, before
@@ -82,17 +86,20 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts auth.Opt
 	a.Analytics = analytics.NewService(d)
 	a.Auth = auth.NewService(d, log, cfg.PublicURL, opts)
 	a.Auth.OnCompanyCreated = pipelines.CreateDefault
+	a.Imports = imports.NewService(imports.Deps{DB: d, Blobs: blob.NewLocal(filepath.Join(cfg.DataDir, "blobs")),
+		Auth: a.Auth, Contacts: a.Contacts, Deals: a.Deals, Log: log})
 	a.Workers = river.NewWorkers()
 	registerWorkers(a)
 	if a.Jobs, err = jobs.New(d.Pool, log, a.Workers, periodicJobs()); err != nil {
 		a.Close()
 		return nil, err
 	}
+	a.Imports.SetJobs(a.Jobs)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	webHandler, _ := webui.Handler(mustSub(web.Dist, "dist"))
 	a.Server = httpapi.New(httpapi.Deps{Log: log, DB: d, Auditor: auditor, Auth: a.Auth, Contacts: a.Contacts,
-		Pipelines: a.Pipelines, Deals: a.Deals, Activities: a.Activities, Analytics: a.Analytics,
+		Pipelines: a.Pipelines, Deals: a.Deals, Activities: a.Activities, Imports: a.Imports, Analytics: a.Analytics,
 		SecureCookies: cfg.SecureCookies(), Web: webHandler, Registry: reg, Version: Version})
 	return a, nil
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/salescrm/crm/internal/auth"
+	"github.com/salescrm/crm/internal/imports"
 )
 
 // registerWorkers adds every domain package's job workers. Each tenant job's
@@ -13,6 +14,7 @@ import (
 // transaction.
 func registerWorkers(a *App) {
 	river.AddWorker(a.Workers, &auth.PruneWorker{Service: a.Auth})
+	river.AddWorker(a.Workers, &imports.Worker{Service: a.Imports})
 }
 
 // periodicJobs are run by whichever server is River's leader.

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -49,6 +50,13 @@ func (s *Service) List(ctx context.Context, companyID uuid.UUID, f Filter) (*Pag
 	if f.Limit > 200 {
 		return nil, errs.Field("query.limit", "must be at most 200", f.Limit)
 	}
+	// Query values go to PostgreSQL as text parameters, which cannot hold
+	// NUL or invalid UTF-8: refuse them here as the 422 they are, not a 500.
+	for _, v := range []struct{ field, value string }{{"query.q", f.Q}, {"query.tag", f.Tag}} {
+		if !isText(v.value) {
+			return nil, errs.Field(v.field, "must be UTF-8 text without NUL characters", nil)
+		}
+	}
 	args := []any{companyID}
 	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
 	var sb strings.Builder
@@ -68,7 +76,7 @@ func (s *Service) List(ctx context.Context, companyID uuid.UUID, f Filter) (*Pag
 	}
 	if f.Cursor != "" {
 		c, err := decodeCursor(f.Cursor)
-		if err != nil {
+		if err != nil || !isText(c.V) {
 			return nil, errs.Field("query.cursor", "is not a cursor from this list", f.Cursor)
 		}
 		cast := "::text"
@@ -138,4 +146,9 @@ func decodeCursor(s string) (cursor, error) {
 
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// isText reports whether s can be sent to PostgreSQL as text.
+func isText(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/salescrm/crm/internal/auth"
+	"github.com/salescrm/crm/internal/imports"
 	"github.com/salescrm/crm/internal/logctx"
 )
 
@@ -72,7 +73,8 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		w.Header().Set("X-Request-Id", id)
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
-			if v := recover(); v != nil {
+			v := recover()
+			if v != nil && v != http.ErrAbortHandler { //nolint:errorlint // the sentinel is compared, as net/http does
 				s.log.ErrorContext(ctx, "panic", "panic", fmt.Sprint(v))
 				if sw.status == 0 {
 					w.Header().Set("Content-Type", "application/problem+json")
@@ -100,6 +102,12 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			}
 			s.log.Log(ctx, level, "request", "method", r.Method, "route", route, "path", r.URL.Path,
 				"status", status, "bytes", sw.bytes, "duration_ms", float64(d.Microseconds())/1000)
+			if v == http.ErrAbortHandler { //nolint:errorlint
+				// A streamed response broke off: let net/http cut the
+				// connection, so the client sees a failed download, not a
+				// short one that looks whole.
+				panic(v)
+			}
 		}()
 		next.ServeHTTP(sw, r.WithContext(ctx))
 	})
@@ -151,17 +159,22 @@ func secureHeaders(next http.Handler) http.Handler {
 }
 
 // limitBody refuses declared-oversized bodies at once and caps the rest, so
-// no body is ever read whole past the limit.
+// no body is ever read whole past the limit. The CSV upload alone has a
+// larger limit (it is streamed to the blob store, not read into memory).
 func limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > MaxBodyBytes {
+		limit := int64(MaxBodyBytes)
+		if r.Method == http.MethodPost && strings.TrimRight(r.URL.Path, "/") == uploadPath {
+			limit = imports.MaxUploadBytes
+		}
+		if r.ContentLength > limit {
 			w.Header().Set("Content-Type", "application/problem+json")
 			w.Header().Set("Connection", "close")
 			w.WriteHeader(http.StatusRequestEntityTooLarge)
-			fmt.Fprintf(w, `{"status":413,"title":"Request Entity Too Large","detail":"request body is larger than %d bytes"}`, MaxBodyBytes)
+			fmt.Fprintf(w, `{"status":413,"title":"Request Entity Too Large","detail":"request body is larger than %d bytes"}`, limit)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
 }

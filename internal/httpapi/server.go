@@ -21,6 +21,7 @@ import (
 	"github.com/salescrm/crm/internal/contacts"
 	"github.com/salescrm/crm/internal/db"
 	"github.com/salescrm/crm/internal/deals"
+	"github.com/salescrm/crm/internal/imports"
 	"github.com/salescrm/crm/internal/pipelines"
 	"github.com/salescrm/crm/internal/tenancy"
 )
@@ -39,6 +40,7 @@ type Deps struct {
 	Pipelines     *pipelines.Service
 	Deals         *deals.Service
 	Activities    *activities.Service
+	Imports       *imports.Service
 	Analytics     *analytics.Service
 	SecureCookies bool
 	Web           http.Handler // the embedded web app; nil serves a notice
@@ -99,7 +101,8 @@ func NewAPIConfig(version string) huma.Config {
 // genericNames are type names that several domain packages use; their
 // schemas are prefixed with the domain (contacts.Input is ContactInput).
 var genericNames = map[string]bool{"Input": true, "Patch": true, "Page": true, "MoveInput": true, "StageInput": true,
-	"StagePatch": true, "TagCount": true, "Filter": true}
+	"StagePatch": true, "TagCount": true, "Filter": true, "Preview": true, "PreviewRow": true, "Field": true, "Problem": true,
+	"Settings": true}
 
 var domainPrefix = map[string]string{"contacts": "Contact", "deals": "Deal", "pipelines": "Pipeline",
 	"activities": "Activity", "imports": "Import", "analytics": "Analytics"}
@@ -132,6 +135,7 @@ func New(d Deps) *Server {
 	s.registerPipelines()
 	s.registerDeals()
 	s.registerActivities()
+	s.registerImports()
 	s.registerAnalytics()
 	s.registerAdmin()
 	s.registerOps()
