@@ -195,7 +195,7 @@ func TestTenancyAuditExitStatus(t *testing.T) {
 	for _, s := range []string{
 		`ALTER TABLE contacts DROP CONSTRAINT contacts_company_id_fkey`,
 		`BEGIN`, `SET LOCAL app.company_id = '01900000-0000-7000-8000-0000000000ff'`,
-		`INSERT INTO contacts (company_id, id, first_name) VALUES ('01900000-0000-7000-8000-0000000000ff', gen_random_uuid(), 'Orphan')`,
+		`INSERT INTO contacts (company_id, id, first_name) VALUES ('01900000-0000-7000-8000-0000000000ff', gen_random_uuid(), '')`,
 		`COMMIT`,
 	} {
 		if _, err := conn.Exec(ctx, s); err != nil {

@@ -39,6 +39,11 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse database url: %w", err)
 	}
+	// Plan every execution with its values. Prepared statements would
+	// otherwise switch to a generic plan after five runs, estimated for an
+	// average company: wrong for a large one, and unable to turn a search
+	// prefix into an index range (docs/performance.md).
+	cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
 	cfg.AfterConnect = func(ctx context.Context, conn *pgx.Conn) error {
 		pgxdecimal.Register(conn.TypeMap())
 		return nil

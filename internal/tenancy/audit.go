@@ -40,6 +40,7 @@ type Reference struct {
 // composite foreign key that includes company_id.
 var References = []Reference{
 	{Table: "contacts", Column: "owner_id", RefTable: "memberships", RefColumn: "user_id"},
+	{Table: "contact_search_terms", Column: "contact_id", RefTable: "contacts", RefColumn: "id"},
 	{Table: "pipeline_stages", Column: "pipeline_id", RefTable: "pipelines", RefColumn: "id"},
 	{Table: "deals", Column: "pipeline_id", RefTable: "pipelines", RefColumn: "id"},
 	{Table: "deals", Column: "pipeline_id", RefTable: "pipeline_stages", RefColumn: "pipeline_id"},

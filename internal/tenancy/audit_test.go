@@ -64,7 +64,7 @@ func TestAuditCleanAndPlantedViolations(t *testing.T) {
 		`COMMIT`,
 		`BEGIN`,
 		`SET LOCAL app.company_id = '01900000-0000-7000-8000-0000000000ff'`,
-		`INSERT INTO contacts (company_id, id, first_name) VALUES ('01900000-0000-7000-8000-0000000000ff', gen_random_uuid(), 'Orphan')`,
+		`INSERT INTO contacts (company_id, id, first_name) VALUES ('01900000-0000-7000-8000-0000000000ff', gen_random_uuid(), '')`,
 		`COMMIT`,
 	} {
 		if _, err := owner.Exec(ctx, stmt); err != nil {

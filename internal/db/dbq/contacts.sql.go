@@ -16,7 +16,7 @@ const createContact = `-- name: CreateContact :one
 INSERT INTO contacts (company_id, id, first_name, last_name, email, phone, company_name, title,
                       tags, owner_id, custom_fields)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-RETURNING company_id, id, first_name, last_name, email, phone, company_name, title, tags, owner_id, custom_fields, created_at, updated_at, sort_name, search_text
+RETURNING company_id, id, first_name, last_name, email, phone, company_name, title, tags, owner_id, custom_fields, created_at, updated_at, sort_name
 `
 
 type CreateContactParams struct {
@@ -63,7 +63,6 @@ func (q *Queries) CreateContact(ctx context.Context, arg CreateContactParams) (C
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.SortName,
-		&i.SearchText,
 	)
 	return i, err
 }
@@ -103,12 +102,22 @@ func (q *Queries) DeleteContacts(ctx context.Context, arg DeleteContactsParams) 
 }
 
 const duplicatesByName = `-- name: DuplicatesByName :many
-SELECT a.id AS a_id, b.id AS b_id, similarity(a.sort_name, b.sort_name)::float8 AS score
-FROM contacts a
-JOIN contacts b ON b.company_id = a.company_id AND a.id < b.id AND a.sort_name % b.sort_name
-WHERE a.company_id = $1 AND a.sort_name <> ''
-  AND similarity(a.sort_name, b.sort_name) >= $2::float8
-ORDER BY score DESC, a.id, b.id
+WITH groups AS (
+    SELECT g.term FROM contact_search_terms g
+    WHERE g.company_id = $1 AND g.field = 'last'
+    GROUP BY g.term HAVING count(*) BETWEEN 2 AND 200
+), pairs AS (
+    SELECT DISTINCT a.contact_id AS a_id, b.contact_id AS b_id
+    FROM groups g
+    JOIN contact_search_terms a ON a.company_id = $1 AND a.field = 'last' AND a.term = g.term
+    JOIN contact_search_terms b ON b.company_id = $1 AND b.field = 'last' AND b.term = g.term AND a.contact_id < b.contact_id
+)
+SELECT p.a_id, p.b_id, similarity(ca.sort_name, cb.sort_name)::float8 AS score
+FROM pairs p
+JOIN contacts ca ON ca.company_id = $1 AND ca.id = p.a_id
+JOIN contacts cb ON cb.company_id = $1 AND cb.id = p.b_id
+WHERE similarity(ca.sort_name, cb.sort_name) >= $2::float8
+ORDER BY score DESC, p.a_id, p.b_id
 LIMIT $3
 `
 
@@ -124,8 +133,10 @@ type DuplicatesByNameRow struct {
 	Score float64
 }
 
-// Pairs whose names are very similar (trigram similarity above the
-// threshold), best first.
+// Pairs that share a last-name word and whose full names are very similar
+// (trigram similarity at or above the threshold), best first. Candidates
+// come from contact_search_terms by equality, which indexes under RLS; very
+// common last names (more than 200 contacts) are skipped to keep it bounded.
 func (q *Queries) DuplicatesByName(ctx context.Context, arg DuplicatesByNameParams) ([]DuplicatesByNameRow, error) {
 	rows, err := q.db.Query(ctx, duplicatesByName, arg.CompanyID, arg.Threshold, arg.MaxPairs)
 	if err != nil {
@@ -186,7 +197,7 @@ func (q *Queries) DuplicatesByPhone(ctx context.Context, arg DuplicatesByPhonePa
 }
 
 const getContact = `-- name: GetContact :one
-SELECT company_id, id, first_name, last_name, email, phone, company_name, title, tags, owner_id, custom_fields, created_at, updated_at, sort_name, search_text FROM contacts WHERE company_id = $1 AND id = $2
+SELECT company_id, id, first_name, last_name, email, phone, company_name, title, tags, owner_id, custom_fields, created_at, updated_at, sort_name FROM contacts WHERE company_id = $1 AND id = $2
 `
 
 type GetContactParams struct {
@@ -212,13 +223,12 @@ func (q *Queries) GetContact(ctx context.Context, arg GetContactParams) (Contact
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.SortName,
-		&i.SearchText,
 	)
 	return i, err
 }
 
 const getContactsByIDs = `-- name: GetContactsByIDs :many
-SELECT company_id, id, first_name, last_name, email, phone, company_name, title, tags, owner_id, custom_fields, created_at, updated_at, sort_name, search_text FROM contacts WHERE company_id = $1 AND id = ANY($2::uuid[])
+SELECT company_id, id, first_name, last_name, email, phone, company_name, title, tags, owner_id, custom_fields, created_at, updated_at, sort_name FROM contacts WHERE company_id = $1 AND id = ANY($2::uuid[])
 `
 
 type GetContactsByIDsParams struct {
@@ -250,7 +260,6 @@ func (q *Queries) GetContactsByIDs(ctx context.Context, arg GetContactsByIDsPara
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.SortName,
-			&i.SearchText,
 		); err != nil {
 			return nil, err
 		}
@@ -391,7 +400,7 @@ const updateContact = `-- name: UpdateContact :one
 UPDATE contacts SET first_name = $3, last_name = $4, email = $5, phone = $6, company_name = $7,
     title = $8, tags = $9, owner_id = $10, custom_fields = $11, updated_at = now()
 WHERE company_id = $1 AND id = $2
-RETURNING company_id, id, first_name, last_name, email, phone, company_name, title, tags, owner_id, custom_fields, created_at, updated_at, sort_name, search_text
+RETURNING company_id, id, first_name, last_name, email, phone, company_name, title, tags, owner_id, custom_fields, created_at, updated_at, sort_name
 `
 
 type UpdateContactParams struct {
@@ -438,7 +447,6 @@ func (q *Queries) UpdateContact(ctx context.Context, arg UpdateContactParams) (C
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.SortName,
-		&i.SearchText,
 	)
 	return i, err
 }

@@ -71,7 +71,13 @@ type Contact struct {
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 	SortName     *string
-	SearchText   *string
+}
+
+type ContactSearchTerm struct {
+	CompanyID uuid.UUID
+	ContactID uuid.UUID
+	Field     string
+	Term      string
 }
 
 type Deal struct {

@@ -121,9 +121,6 @@ CREATE TABLE contacts (
     created_at     timestamptz NOT NULL DEFAULT now(),
     updated_at     timestamptz NOT NULL DEFAULT now(),
     sort_name      text GENERATED ALWAYS AS (lower(btrim(first_name || ' ' || last_name))) STORED,
-    search_text    text GENERATED ALWAYS AS (
-        lower(first_name || ' ' || last_name || ' ' || coalesce(email, '') || ' ' ||
-              coalesce(phone, '') || ' ' || company_name)) STORED,
     PRIMARY KEY (company_id, id),
     FOREIGN KEY (company_id, owner_id) REFERENCES memberships (company_id, user_id) ON DELETE SET NULL (owner_id)
 );
@@ -133,7 +130,6 @@ CREATE INDEX contacts_created_idx ON contacts (company_id, created_at, id);
 CREATE INDEX contacts_updated_idx ON contacts (company_id, updated_at, id);
 CREATE INDEX contacts_owner_idx ON contacts (company_id, owner_id);
 CREATE INDEX contacts_phone_idx ON contacts (company_id, phone);
-CREATE INDEX contacts_search_idx ON contacts USING gin (company_id, search_text gin_trgm_ops);
 CREATE INDEX contacts_tags_idx ON contacts USING gin (company_id, tags);
 
 ALTER TABLE contacts ENABLE ROW LEVEL SECURITY;

@@ -62,7 +62,6 @@ CREATE INDEX deals_value_idx ON deals (company_id, value, id);
 CREATE INDEX deals_contact_idx ON deals (company_id, contact_id);
 CREATE INDEX deals_owner_idx ON deals (company_id, owner_id);
 CREATE INDEX deals_closed_idx ON deals (company_id, status, closed_at);
-CREATE INDEX deals_title_idx ON deals USING gin (company_id, lower(title) gin_trgm_ops);
 
 CREATE TABLE deal_stage_changes (
     company_id     uuid NOT NULL REFERENCES companies (id),
@@ -153,9 +152,6 @@ CREATE TABLE import_failures (
     FOREIGN KEY (company_id, import_id) REFERENCES imports (company_id, id) ON DELETE CASCADE
 );
 
--- Likely duplicate contacts: similar names, found with trigram similarity.
-CREATE INDEX contacts_sort_name_trgm_idx ON contacts USING gin (company_id, sort_name gin_trgm_ops);
-
 -- +goose StatementBegin
 DO $$
 DECLARE t text;
@@ -192,5 +188,4 @@ END $$;
 -- +goose StatementEnd
 
 -- +goose Down
-DROP INDEX contacts_sort_name_trgm_idx;
 DROP TABLE import_failures, imports, activities, deal_stage_changes, deals, pipeline_stages, pipelines;

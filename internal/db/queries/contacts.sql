@@ -42,14 +42,26 @@ ORDER BY a.id, b.id
 LIMIT $2;
 
 -- name: DuplicatesByName :many
--- Pairs whose names are very similar (trigram similarity above the
--- threshold), best first.
-SELECT a.id AS a_id, b.id AS b_id, similarity(a.sort_name, b.sort_name)::float8 AS score
-FROM contacts a
-JOIN contacts b ON b.company_id = a.company_id AND a.id < b.id AND a.sort_name % b.sort_name
-WHERE a.company_id = @company_id AND a.sort_name <> ''
-  AND similarity(a.sort_name, b.sort_name) >= @threshold::float8
-ORDER BY score DESC, a.id, b.id
+-- Pairs that share a last-name word and whose full names are very similar
+-- (trigram similarity at or above the threshold), best first. Candidates
+-- come from contact_search_terms by equality, which indexes under RLS; very
+-- common last names (more than 200 contacts) are skipped to keep it bounded.
+WITH groups AS (
+    SELECT g.term FROM contact_search_terms g
+    WHERE g.company_id = @company_id AND g.field = 'last'
+    GROUP BY g.term HAVING count(*) BETWEEN 2 AND 200
+), pairs AS (
+    SELECT DISTINCT a.contact_id AS a_id, b.contact_id AS b_id
+    FROM groups g
+    JOIN contact_search_terms a ON a.company_id = @company_id AND a.field = 'last' AND a.term = g.term
+    JOIN contact_search_terms b ON b.company_id = @company_id AND b.field = 'last' AND b.term = g.term AND a.contact_id < b.contact_id
+)
+SELECT p.a_id, p.b_id, similarity(ca.sort_name, cb.sort_name)::float8 AS score
+FROM pairs p
+JOIN contacts ca ON ca.company_id = @company_id AND ca.id = p.a_id
+JOIN contacts cb ON cb.company_id = @company_id AND cb.id = p.b_id
+WHERE similarity(ca.sort_name, cb.sort_name) >= @threshold::float8
+ORDER BY score DESC, p.a_id, p.b_id
 LIMIT @max_pairs;
 
 -- name: GetContactsByIDs :many

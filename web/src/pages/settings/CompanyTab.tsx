@@ -1,0 +1,113 @@
+import { Alert, Button, Card, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { IconAlertCircle, IconLock } from '@tabler/icons-react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { api, call } from '../../api/client';
+import { isAdmin, keys, useCompany } from '../../api/queries';
+import type { Company, Me } from '../../api/types';
+import { applyApiError } from '../../components/formErrors';
+import { notifySuccess } from '../../components/notify';
+import { ErrorState, PageLoader } from '../../components/States';
+import { useSession } from '../../components/session';
+import { formatDate, roleLabel } from '../../lib/format';
+import { required } from '../../lib/validation';
+
+function timeZones(current: string): string[] {
+  let zones: string[] = [];
+  try {
+    zones = (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
+  } catch {
+    zones = [];
+  }
+  const all = new Set(['UTC', ...zones]);
+  if (current) all.add(current);
+  return [...all];
+}
+
+export function CompanyTab() {
+  const company = useCompany();
+  if (company.isPending) return <PageLoader />;
+  if (company.isError) return <ErrorState error={company.error} onRetry={() => company.refetch()} />;
+  return <CompanyForm company={company.data} />;
+}
+
+function CompanyForm({ company }: { company: Company }) {
+  const me = useSession();
+  const qc = useQueryClient();
+  const canEdit = isAdmin(me.role);
+  const [formError, setFormError] = useState<string | null>(null);
+  const zones = useMemo(() => timeZones(company.timezone), [company.timezone]);
+  const form = useForm({
+    mode: 'controlled',
+    initialValues: { name: company.name, timezone: company.timezone },
+    validate: { name: required('Company name'), timezone: required('Time zone') },
+  });
+  const save = useMutation({
+    mutationFn: (v: typeof form.values) => call(api.PATCH('/api/company', { body: { name: v.name.trim(), timezone: v.timezone } })),
+    onSuccess: (saved) => {
+      qc.setQueryData(keys.company, saved);
+      qc.setQueryData<Me | null>(keys.me, (prev) =>
+        prev
+          ? {
+              ...prev,
+              company: { ...prev.company, name: saved.name, timezone: saved.timezone },
+              companies: (prev.companies ?? []).map((c) => (c.id === saved.id ? { ...c, name: saved.name } : c)),
+            }
+          : prev,
+      );
+      form.resetDirty({ name: saved.name, timezone: saved.timezone });
+      notifySuccess('Company settings saved.');
+    },
+    onError: (err) => setFormError(applyApiError(form, err)),
+  });
+
+  return (
+    <Card p="lg" maw={640}>
+      <Title order={2} mb={4}>
+        Company profile
+      </Title>
+      <Text size="sm" c="dimmed" mb="lg">
+        Created {formatDate(company.created_at, company.timezone)}. Dates across the app use the company time zone.
+      </Text>
+      {!canEdit && (
+        <Alert variant="light" color="gray" icon={<IconLock size={18} />} mb="md">
+          You are a {roleLabel(me.role).toLowerCase()} of {company.name}. Only admins and owners can change these settings.
+        </Alert>
+      )}
+      <form
+        noValidate
+        onSubmit={form.onSubmit((v) => {
+          setFormError(null);
+          save.mutate(v);
+        })}
+      >
+        <Stack gap="md">
+          {formError && (
+            <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />} role="alert">
+              {formError}
+            </Alert>
+          )}
+          <TextInput label="Company name" readOnly={!canEdit} required={canEdit} {...form.getInputProps('name')} />
+          <Select
+            label="Time zone"
+            data={zones}
+            searchable
+            readOnly={!canEdit}
+            allowDeselect={false}
+            nothingFoundMessage="No such time zone"
+            limit={100}
+            {...form.getInputProps('timezone')}
+          />
+          {canEdit && (
+            <Group justify="flex-end">
+              <Button type="submit" loading={save.isPending} disabled={!form.isDirty()}>
+                Save changes
+              </Button>
+            </Group>
+          )}
+        </Stack>
+      </form>
+    </Card>
+  );
+}

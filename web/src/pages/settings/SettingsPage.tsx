@@ -1,0 +1,65 @@
+import { Tabs } from '@mantine/core';
+import { IconBuilding, IconKey, IconMailForward, IconUsers } from '@tabler/icons-react';
+import { Navigate, useNavigate, useParams } from 'react-router';
+import { isAdmin } from '../../api/queries';
+import { PageHeader } from '../../components/PageHeader';
+import { useSession } from '../../components/session';
+import { ApiTokensTab } from './ApiTokensTab';
+import { CompanyTab } from './CompanyTab';
+import { InvitesTab } from './InvitesTab';
+import { UsersTab } from './UsersTab';
+
+const TABS = [
+  { value: 'company', label: 'Company', icon: IconBuilding, admin: false },
+  { value: 'users', label: 'Users', icon: IconUsers, admin: true },
+  { value: 'invites', label: 'Invites', icon: IconMailForward, admin: true },
+  { value: 'tokens', label: 'API tokens', icon: IconKey, admin: true },
+] as const;
+
+/** SettingsPage holds the company profile and, for admins and owners, team and token management. */
+export function SettingsPage() {
+  const me = useSession();
+  const { tab = 'company' } = useParams();
+  const navigate = useNavigate();
+  const admin = isAdmin(me.role);
+  const tabs = TABS.filter((t) => admin || !t.admin);
+  if (!tabs.some((t) => t.value === tab)) return <Navigate to="/settings/company" replace />;
+
+  return (
+    <>
+      <PageHeader
+        title="Settings"
+        description={
+          admin ? `Manage ${me.company.name}, your team and integrations.` : `About ${me.company.name}. Ask an admin to change team settings.`
+        }
+      />
+      <Tabs value={tab} onChange={(v) => v && navigate(`/settings/${v}`)} keepMounted={false} variant="outline" className="crm-tabs">
+        {tabs.length > 1 && (
+          <Tabs.List mb="lg" style={{ flexWrap: 'nowrap', overflowX: 'auto', overflowY: 'hidden' }}>
+            {tabs.map((t) => (
+              <Tabs.Tab key={t.value} value={t.value} leftSection={<t.icon size={16} />} style={{ whiteSpace: 'nowrap' }}>
+                {t.label}
+              </Tabs.Tab>
+            ))}
+          </Tabs.List>
+        )}
+        <Tabs.Panel value="company">
+          <CompanyTab />
+        </Tabs.Panel>
+        {admin && (
+          <>
+            <Tabs.Panel value="users">
+              <UsersTab />
+            </Tabs.Panel>
+            <Tabs.Panel value="invites">
+              <InvitesTab />
+            </Tabs.Panel>
+            <Tabs.Panel value="tokens">
+              <ApiTokensTab />
+            </Tabs.Panel>
+          </>
+        )}
+      </Tabs>
+    </>
+  );
+}

@@ -1,0 +1,97 @@
+import { Center } from '@mantine/core';
+import { ModalsProvider } from '@mantine/modals';
+import { Notifications } from '@mantine/notifications';
+import { Navigate, Outlet, createBrowserRouter, useLocation, useSearchParams } from 'react-router';
+import { useMe } from './api/queries';
+import { AppLayout } from './components/AppLayout';
+import { ErrorState, PageLoader } from './components/States';
+import { SessionContext } from './components/session';
+import { safeNext } from './lib/nav';
+import { ContactDetailPage } from './pages/contacts/ContactDetailPage';
+import { ContactsPage } from './pages/contacts/ContactsPage';
+import { InvitePage } from './pages/auth/InvitePage';
+import { LoginPage } from './pages/auth/LoginPage';
+import { SignupPage } from './pages/auth/SignupPage';
+import { NotFoundPage, RouteErrorPage } from './pages/notfound/NotFoundPage';
+import { SettingsPage } from './pages/settings/SettingsPage';
+import { TenancyAuditPage } from './pages/admin/TenancyAuditPage';
+
+/** SignedIn renders the app shell for a session, and sends everyone else to /login. */
+function SignedIn() {
+  const me = useMe();
+  const location = useLocation();
+  if (me.isPending) return <PageLoader />;
+  if (me.isError) {
+    return (
+      <Center mih="100vh">
+        <ErrorState error={me.error} onRetry={() => me.refetch()} title="Sales CRM is not reachable" />
+      </Center>
+    );
+  }
+  if (!me.data) {
+    const next = location.pathname + location.search;
+    return <Navigate to={next === '/' ? '/login' : `/login?next=${encodeURIComponent(next)}`} replace />;
+  }
+  return (
+    <SessionContext.Provider value={me.data}>
+      <AppLayout />
+    </SessionContext.Provider>
+  );
+}
+
+/** SignedOut renders the sign-in pages, and sends people with a session into the app. */
+function SignedOut() {
+  const me = useMe();
+  const [params] = useSearchParams();
+  if (me.isPending) return <PageLoader />;
+  if (me.data) return <Navigate to={safeNext(params.get('next'))} replace />;
+  return <Outlet />;
+}
+
+function AdminOnly() {
+  const me = useMe();
+  if (!me.data?.user.is_platform_admin) return <NotFoundPage />;
+  return <TenancyAuditPage />;
+}
+
+/**
+ * Root puts modals and notifications inside the router, so their content may
+ * hold links (an "Open" link in a toast, for instance).
+ */
+function Root() {
+  return (
+    <ModalsProvider labels={{ confirm: 'Confirm', cancel: 'Cancel' }}>
+      <Notifications position="top-right" limit={4} />
+      <Outlet />
+    </ModalsProvider>
+  );
+}
+
+export const router = createBrowserRouter([
+  {
+    element: <Root />,
+    errorElement: <RouteErrorPage />,
+    children: [
+      {
+        element: <SignedOut />,
+        children: [
+          { path: '/login', element: <LoginPage /> },
+          { path: '/signup', element: <SignupPage /> },
+        ],
+      },
+      { path: '/invite/:token', element: <InvitePage /> },
+      {
+        element: <SignedIn />,
+        children: [
+          { index: true, element: <Navigate to="/contacts" replace /> },
+          { path: '/contacts', element: <ContactsPage /> },
+          { path: '/contacts/:id', element: <ContactDetailPage /> },
+          { path: '/settings', element: <Navigate to="/settings/company" replace /> },
+          { path: '/settings/:tab', element: <SettingsPage /> },
+          { path: '/admin', element: <AdminOnly /> },
+          { path: '*', element: <NotFoundPage /> },
+        ],
+      },
+    ],
+  },
+]);
