@@ -58,6 +58,7 @@ type Input struct {
 	AssigneeID *string `json:"assignee_id,omitempty" maxLength:"64" doc:"User id of a member. Absent: the caller for a task, nobody otherwise. Empty: nobody."`
 	ContactID  string  `json:"contact_id,omitempty" maxLength:"64" doc:"A contact of the company; empty for none."`
 	DealID     string  `json:"deal_id,omitempty" maxLength:"64" doc:"A deal of the company; empty for none."`
+	Done       bool    `json:"done,omitempty" doc:"Record it as already done (done_at is now): a call that happened, a meeting held, a task finished. Tasks, calls and meetings only."`
 }
 
 // Patch changes an activity; absent fields stay as they are, and an empty

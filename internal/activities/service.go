@@ -26,8 +26,10 @@ type Service struct {
 func NewService(d *db.DB) *Service { return &Service{db: d, now: time.Now} }
 
 // Create stores a new activity made by the member caller (its created_by,
-// and the default assignee of a task). A contact, deal or assignee that is
-// not the company's is a field error and nothing is written.
+// and the default assignee of a task). With Done it is stored already
+// completed, in the same transaction: a call logged after it happened never
+// shows as open work. A contact, deal or assignee that is not the company's
+// is a field error and nothing is written.
 func (s *Service) Create(ctx context.Context, companyID, caller uuid.UUID, in Input) (*Activity, error) {
 	f, err := in.validate(caller)
 	if err != nil {
@@ -45,6 +47,11 @@ func (s *Service) Create(ctx context.Context, companyID, caller uuid.UUID, in In
 			DealID: f.dealID, CreatedBy: createdBy})
 		if err != nil {
 			return translate(err, f)
+		}
+		if f.done {
+			if err := q.CompleteActivity(ctx, dbq.CompleteActivityParams{CompanyID: companyID, ID: id}); err != nil {
+				return fmt.Errorf("complete new activity %s: %w", id, err)
+			}
 		}
 		out, err = get(ctx, q, companyID, id)
 		return err

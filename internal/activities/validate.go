@@ -15,6 +15,7 @@ import (
 type fields struct {
 	typ, subject, body               string
 	dueAt                            *time.Time
+	done                             bool // record as done at creation
 	assigneeID, contactID, dealID    *uuid.UUID
 	assigneeRaw, contactRaw, dealRaw string // as sent, for error values
 }
@@ -31,9 +32,13 @@ func (in Input) validate(caller uuid.UUID) (fields, error) {
 	}
 	switch in.Type {
 	case TypeTask, TypeNote, TypeCall, TypeMeeting:
+		if in.Done && !doable(in.Type) {
+			fe.Add("body.done", "must be false for a note: notes are never done", in.Done)
+		}
 	default:
 		fe.Add("body.type", "must be task, note, call or meeting", in.Type)
 	}
+	f.done = in.Done
 	switch {
 	case in.AssigneeID != nil:
 		f.assigneeRaw = *in.AssigneeID

@@ -160,7 +160,6 @@ func decodeCursor(s string) (cursor, error) {
 	return c, err
 }
 
-
 // isText reports whether s can be sent to PostgreSQL as text.
 func isText(s string) bool {
 	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)

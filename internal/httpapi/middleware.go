@@ -74,7 +74,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
 			v := recover()
-			if v != nil && v != http.ErrAbortHandler { //nolint:errorlint // the sentinel is compared, as net/http does
+			if v != nil && v != http.ErrAbortHandler {
 				s.log.ErrorContext(ctx, "panic", "panic", fmt.Sprint(v))
 				if sw.status == 0 {
 					w.Header().Set("Content-Type", "application/problem+json")
@@ -102,7 +102,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			}
 			s.log.Log(ctx, level, "request", "method", r.Method, "route", route, "path", r.URL.Path,
 				"status", status, "bytes", sw.bytes, "duration_ms", float64(d.Microseconds())/1000)
-			if v == http.ErrAbortHandler { //nolint:errorlint
+			if v == http.ErrAbortHandler {
 				// A streamed response broke off: let net/http cut the
 				// connection, so the client sees a failed download, not a
 				// short one that looks whole.

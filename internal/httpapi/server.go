@@ -163,9 +163,11 @@ func (s *Server) Handler() http.Handler {
 	var h http.Handler = s.mux
 	h = trimTrailingSlash(h)
 	h = http.NewCrossOriginProtection().Handler(h)
-	h = limitBody(h)
 	h = secureHeaders(h)
 	h = s.observe(h)
+	// Outermost, so http.MaxBytesReader sees the server's own
+	// ResponseWriter and closes the connection after an oversized body.
+	h = limitBody(h)
 	return h
 }
 
