@@ -36,7 +36,7 @@ type dealJSON struct {
 	OwnerID     *string `json:"owner_id"`
 }
 
-func defaultPipeline(t *testing.T, c *apitest.Client) pipelineJSON {
+func defaultPipeline(t testing.TB, c *apitest.Client) pipelineJSON {
 	t.Helper()
 	var l struct{ Items []pipelineJSON }
 	c.Do("GET", "/api/pipelines", nil).Want(200).Decode(&l)

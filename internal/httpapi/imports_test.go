@@ -417,14 +417,14 @@ func TestImportDeals(t *testing.T) {
 	}
 }
 
-// TestImportLargeFile streams a 20,000-row file generated on the fly as a
+// TestImportLargeFile streams a 3,000-row file (six batches) generated on the fly as a
 // chunked upload (no Content-Length, never whole in memory on either side)
 // and imports all of it, in batches whose progress the poll sees.
 func TestImportLargeFile(t *testing.T) {
 	t.Parallel()
 	env := apitest.New(t)
 	a := env.Signup("Acme")
-	const n = 20_000
+	const n = 3_000
 	pr, pw := io.Pipe()
 	go func() {
 		w := csv.NewWriter(pw)

@@ -43,7 +43,13 @@ CREATE FUNCTION crm_contact_search_terms() RETURNS trigger
     AS $$
 DECLARE digits text;
 BEGIN
-    DELETE FROM contact_search_terms WHERE company_id = NEW.company_id AND contact_id = NEW.id;
+    IF TG_OP = 'UPDATE' THEN
+        IF (NEW.first_name, NEW.last_name, NEW.email, NEW.phone, NEW.company_name) IS NOT DISTINCT FROM
+           (OLD.first_name, OLD.last_name, OLD.email, OLD.phone, OLD.company_name) THEN
+            RETURN NULL;
+        END IF;
+        DELETE FROM contact_search_terms WHERE company_id = NEW.company_id AND contact_id = NEW.id;
+    END IF;
     digits := regexp_replace(coalesce(NEW.phone, ''), '[^0-9]', '', 'g');
     INSERT INTO contact_search_terms (company_id, contact_id, field, term)
     SELECT DISTINCT NEW.company_id, NEW.id, f, left(t, 100) FROM (
@@ -70,7 +76,10 @@ DECLARE c record;
 BEGIN
     FOR c IN SELECT id FROM companies LOOP
         PERFORM set_config('app.company_id', c.id::text, true);
-        UPDATE contacts SET first_name = first_name WHERE company_id = c.id;
+        -- an UPDATE that changes nothing is skipped by the trigger, so
+        -- touch a column to a different value and back
+        UPDATE contacts SET first_name = first_name || ' ' WHERE company_id = c.id;
+        UPDATE contacts SET first_name = left(first_name, length(first_name) - 1) WHERE company_id = c.id;
     END LOOP;
     PERFORM set_config('app.company_id', '', true);
 END $$;
