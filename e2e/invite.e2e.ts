@@ -69,12 +69,17 @@ describe('invites', () => {
     await waitForRows(member, ['Peter Gibbons']);
     expect(await member.getByTestId('company-name').innerText()).toBe(admin.company);
 
-    // The member's settings are the read-only company profile only.
+    // The member's settings are the read-only company profile and pipelines only.
     await member.getByRole('link', { name: 'Settings' }).click();
     await member.getByText(/Only admins and owners can change these settings/).waitFor();
-    expect(await member.getByRole('tab').count()).toBe(0);
+    expect(await member.getByRole('tab').allInnerTexts()).toEqual(['Company', 'Pipelines']);
     expect(await member.getByRole('button', { name: 'Save changes' }).count()).toBe(0);
     await shoot(member, '35-member-settings');
+    await member.getByRole('tab', { name: 'Pipelines' }).click();
+    await member.getByTestId('pipeline-card').first().waitFor();
+    expect(await member.getByRole('button', { name: 'New pipeline' }).count()).toBe(0);
+    expect(await member.getByTestId('pipeline-card').first().getByRole('textbox').count()).toBe(0);
+    await member.getByRole('link', { name: 'Settings' }).click();
     for (const tab of ['users', 'invites', 'tokens']) {
       await member.goto(`/settings/${tab}`);
       await member.waitForURL('**/settings/company');

@@ -1,4 +1,4 @@
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,20 +57,27 @@ export async function newContext(browser: Browser): Promise<BrowserContext> {
 /**
  * shoot saves the page at desktop and phone width into artifacts/ as
  * <name>.desktop.png and <name>.phone.png (without the passing toasts), and
- * fails the test if the phone layout scrolls sideways.
+ * fails the test if the phone layout scrolls sideways. With scrollTo, the
+ * page is scrolled at each width so that element is at the top of the picture.
  */
-export async function shoot(page: Page, name: string): Promise<void> {
+export async function shoot(page: Page, name: string, opts: { scrollTo?: Locator } = {}): Promise<void> {
   mkdirSync(artifacts, { recursive: true });
   const original = page.viewportSize() ?? DESKTOP;
   const hideToasts = await page.addStyleTag({
     content: '.mantine-Notifications-root { display: none !important; }',
   });
   await page.mouse.move(DESKTOP.width - 1, DESKTOP.height - 1); // no hover tooltips in the pictures
+  const scroll = async () => {
+    // Below the app's fixed header (60px), with a little air.
+    if (opts.scrollTo) await opts.scrollTo.evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 72));
+  };
   await page.setViewportSize(DESKTOP);
   await settle(page);
+  await scroll();
   await page.screenshot({ path: join(artifacts, `${name}.desktop.png`) });
   await page.setViewportSize(PHONE);
   await settle(page);
+  await scroll();
   await page.screenshot({ path: join(artifacts, `${name}.phone.png`) });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   await page.setViewportSize(original);
@@ -109,7 +116,7 @@ export function account(company: string, name: string): Account {
   };
 }
 
-/** signUp creates a company through the sign-up page and waits for the contacts page. */
+/** signUp creates a company through the sign-up page, lands on the dashboard and opens the contacts page. */
 export async function signUp(page: Page, a: Account, screenshot?: string): Promise<void> {
   await page.goto('/signup');
   await page.getByRole('textbox', { name: 'Company name', exact: true }).fill(a.company);
@@ -118,17 +125,22 @@ export async function signUp(page: Page, a: Account, screenshot?: string): Promi
   await page.getByRole('textbox', { name: 'Password', exact: true }).fill(a.password);
   if (screenshot) await shoot(page, screenshot);
   await page.getByRole('button', { name: 'Create account' }).click();
-  await page.waitForURL('**/contacts');
+  // Sign-up lands on the dashboard; the tests built on this helper start from the contacts page.
+  await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+  await page.goto('/contacts');
   await page.getByRole('heading', { name: 'Contacts', level: 1 }).waitFor();
 }
 
-/** logIn signs in through the login page. */
+/** logIn signs in through the login page and opens the contacts page. */
 export async function logIn(page: Page, email: string, password: string): Promise<void> {
   await page.goto('/login');
   await page.getByRole('textbox', { name: 'Email', exact: true }).fill(email);
   await page.getByRole('textbox', { name: 'Password', exact: true }).fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
-  await page.waitForURL('**/contacts');
+  // Logging in lands on the dashboard (or the page asked for); the tests built on this helper continue on the contacts page.
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+  if (new URL(page.url()).pathname !== '/contacts') await page.goto('/contacts');
+  await page.getByRole('heading', { name: 'Contacts', level: 1 }).waitFor();
 }
 
 export interface NewContact {

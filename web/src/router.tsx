@@ -7,7 +7,13 @@ import { AppLayout } from './components/AppLayout';
 import { ErrorState, PageLoader } from './components/States';
 import { SessionContext } from './components/session';
 import { safeNext } from './lib/nav';
+import { ActivitiesPage } from './pages/activities/ActivitiesPage';
 import { ContactDetailPage } from './pages/contacts/ContactDetailPage';
+import { DuplicatesPage } from './pages/contacts/DuplicatesPage';
+import { ImportPage } from './pages/imports/ImportPage';
+import { DashboardPage } from './pages/dashboard/DashboardPage';
+import { DealDetailPage } from './pages/deals/DealDetailPage';
+import { DealsPage } from './pages/deals/DealsPage';
 import { ContactsPage } from './pages/contacts/ContactsPage';
 import { InvitePage } from './pages/auth/InvitePage';
 import { LoginPage } from './pages/auth/LoginPage';
@@ -83,9 +89,15 @@ export const router = createBrowserRouter([
       {
         element: <SignedIn />,
         children: [
-          { index: true, element: <Navigate to="/contacts" replace /> },
+          { index: true, element: <DashboardPage /> },
           { path: '/contacts', element: <ContactsPage /> },
+          { path: '/contacts/duplicates', element: <DuplicatesPage /> },
           { path: '/contacts/:id', element: <ContactDetailPage /> },
+          { path: '/deals', element: <DealsPage /> },
+          { path: '/deals/:id', element: <DealDetailPage /> },
+          { path: '/activities', element: <ActivitiesPage /> },
+          { path: '/import', element: <ImportPage /> },
+          { path: '/imports', element: <Navigate to="/import" replace /> },
           { path: '/settings', element: <Navigate to="/settings/company" replace /> },
           { path: '/settings/:tab', element: <SettingsPage /> },
           { path: '/admin', element: <AdminOnly /> },

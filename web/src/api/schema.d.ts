@@ -1083,6 +1083,8 @@ export interface components {
             contact_id?: string;
             /** @description A deal of the company; empty for none. */
             deal_id?: string;
+            /** @description Record it as already done (done_at is now): a call that happened, a meeting held, a task finished. Tasks, calls and meetings only. */
+            done?: boolean;
             /** @description RFC 3339 date-time, such as 2025-03-01T09:00:00+01:00; empty for none. */
             due_at?: string;
             subject: string;

@@ -1,6 +1,14 @@
 import { AppShell, Box, Burger, Divider, Group, NavLink, ScrollArea, Text, ThemeIcon } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconAddressBook, IconChartBar, IconSettings, IconShieldCheck } from '@tabler/icons-react';
+import {
+  IconAddressBook,
+  IconChartBar,
+  IconChecklist,
+  IconLayoutDashboard,
+  IconReportMoney,
+  IconSettings,
+  IconShieldCheck,
+} from '@tabler/icons-react';
 import { Link, Outlet, useLocation } from 'react-router';
 import { ColorSchemeToggle } from './ColorSchemeToggle';
 import { CompanySwitcher } from './CompanySwitcher';
@@ -27,7 +35,10 @@ export function AppLayout() {
   const [opened, { toggle, close }] = useDisclosure(false);
   const { pathname } = useLocation();
   const nav = [
+    { to: '/', label: 'Dashboard', icon: IconLayoutDashboard },
     { to: '/contacts', label: 'Contacts', icon: IconAddressBook },
+    { to: '/deals', label: 'Deals', icon: IconReportMoney },
+    { to: '/activities', label: 'Activities', icon: IconChecklist },
     { to: '/settings', label: 'Settings', icon: IconSettings },
     ...(me.user.is_platform_admin ? [{ to: '/admin', label: 'Admin', icon: IconShieldCheck }] : []),
   ];
@@ -41,7 +52,7 @@ export function AppLayout() {
         <Group h="100%" px={{ base: 'sm', sm: 'md' }} gap="sm" wrap="nowrap" justify="space-between">
           <Group gap="sm" wrap="nowrap">
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={opened ? 'Close navigation' : 'Open navigation'} />
-            <Link to="/contacts" aria-label="Sales CRM home" style={{ color: 'inherit', textDecoration: 'none' }}>
+            <Link to="/" aria-label="Sales CRM home" style={{ color: 'inherit', textDecoration: 'none' }}>
               <Logo />
             </Link>
           </Group>
@@ -69,7 +80,7 @@ export function AppLayout() {
                 to={item.to}
                 label={item.label}
                 leftSection={<item.icon size={18} stroke={1.7} />}
-                active={pathname === item.to || pathname.startsWith(item.to + '/')}
+                active={item.to === '/' ? pathname === '/' : pathname === item.to || pathname.startsWith(item.to + '/')}
                 onClick={close}
                 className="crm-nav-link"
                 variant="light"

@@ -1,7 +1,7 @@
 import { Avatar, Group, Kbd, Loader, Text, UnstyledButton } from '@mantine/core';
 import { useDebouncedValue, useOs } from '@mantine/hooks';
 import { Spotlight, spotlight } from '@mantine/spotlight';
-import { IconSearch, IconSettings, IconUsers } from '@tabler/icons-react';
+import { IconLayoutDashboard, IconReportMoney, IconSearch, IconSettings, IconUsers } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useContactSearch } from '../api/queries';
@@ -55,7 +55,9 @@ export function GlobalSearch({ showAdmin }: { showAdmin: boolean }) {
   const results = useContactSearch(debounced);
   const term = query.trim();
   const pages = [
+    { label: 'Dashboard', to: '/', icon: <IconLayoutDashboard size={18} /> },
     { label: 'Contacts', to: '/contacts', icon: <IconUsers size={18} /> },
+    { label: 'Deals', to: '/deals', icon: <IconReportMoney size={18} /> },
     { label: 'Settings', to: '/settings', icon: <IconSettings size={18} /> },
     ...(showAdmin ? [{ label: 'Admin: tenancy audit', to: '/admin', icon: <IconSettings size={18} /> }] : []),
   ].filter((p) => term === '' || p.label.toLowerCase().includes(term.toLowerCase()));

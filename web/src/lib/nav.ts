@@ -1,4 +1,4 @@
 /** safeNext keeps a post-login redirect inside this app. */
 export function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/contacts';
+  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
 }

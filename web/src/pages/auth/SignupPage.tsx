@@ -36,7 +36,7 @@ export function SignupPage() {
     meta: { authFlow: true },
     onSuccess: (me) => {
       qc.setQueryData(keys.me, me);
-      navigate('/contacts', { replace: true });
+      navigate('/', { replace: true });
     },
     onError: (err) => {
       if (isApiError(err, 409)) {

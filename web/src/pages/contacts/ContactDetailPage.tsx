@@ -12,6 +12,7 @@ import { keys, useContact, useTags } from '../../api/queries';
 import type { Contact } from '../../api/types';
 import { notifyError, notifySuccess } from '../../components/notify';
 import { EmptyState, ErrorState, PageLoader } from '../../components/States';
+import { Timeline } from '../../components/Timeline';
 import { useSession } from '../../components/session';
 import { formatDateTime, formatPhone, formatRelative, fullName, initials } from '../../lib/format';
 import { ContactFormModal, useOwnerOptions } from './ContactFormModal';
@@ -256,6 +257,9 @@ function ContactView({ contact }: { contact: Contact }) {
               )}
             </Group>
           </Card>
+          <Box mt="md">
+            <Timeline kind="contact" id={contact.id} />
+          </Box>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 5 }}>
           <Stack gap="md">

@@ -10,6 +10,7 @@ import {
   Collapse,
   Group,
   Indicator,
+  Menu,
   Paper,
   Select,
   Skeleton,
@@ -21,11 +22,25 @@ import {
 } from '@mantine/core';
 import { useDebouncedCallback, useDisclosure, useIntersection, useMediaQuery } from '@mantine/hooks';
 import { modals } from '@mantine/modals';
-import { IconAdjustmentsHorizontal, IconAddressBook, IconFilterOff, IconPlus, IconSearch, IconTag, IconTrash, IconX } from '@tabler/icons-react';
+import {
+  IconAdjustmentsHorizontal,
+  IconAddressBook,
+  IconChevronDown,
+  IconCopy,
+  IconDownload,
+  IconFileImport,
+  IconFilterOff,
+  IconPlus,
+  IconSearch,
+  IconTag,
+  IconTrash,
+  IconX,
+} from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, call } from '../../api/client';
+import { contactsExportUrl } from '../../api/imports';
 import { keys, useContactList, useTags } from '../../api/queries';
 import type { Contact, ContactSort, SortOrder } from '../../api/types';
 import { notifyError, notifySuccess } from '../../components/notify';
@@ -87,6 +102,7 @@ export function ContactsPage() {
     [q, tag, owner, sort, order],
   );
   const list = useContactList(query);
+  const exportUrl = contactsExportUrl(query);
   const tags = useTags();
   const owners = useOwnerOptions();
   const contacts = useMemo(() => list.data?.pages.flatMap((p) => p.items ?? []) ?? [], [list.data]);
@@ -189,9 +205,45 @@ export function ContactsPage() {
         title="Contacts"
         description={filtered ? `${countLabel} match your filters` : countLabel}
         actions={
-          <Button leftSection={<IconPlus size={16} />} onClick={createModal.open}>
-            New contact
-          </Button>
+          <>
+            {isPhone ? (
+              <Menu position="bottom-end" withinPortal>
+                <Menu.Target>
+                  <Button variant="default" rightSection={<IconChevronDown size={14} />}>
+                    More
+                  </Button>
+                </Menu.Target>
+                <Menu.Dropdown>
+                  <Menu.Item component={Link} to="/import?kind=contacts" leftSection={<IconFileImport size={14} />}>
+                    Import CSV
+                  </Menu.Item>
+                  <Menu.Item component="a" href={exportUrl} download leftSection={<IconDownload size={14} />}>
+                    Export CSV
+                  </Menu.Item>
+                  <Menu.Item component={Link} to="/contacts/duplicates" leftSection={<IconCopy size={14} />}>
+                    Find duplicates
+                  </Menu.Item>
+                </Menu.Dropdown>
+              </Menu>
+            ) : (
+              <>
+                <Button component={Link} to="/import?kind=contacts" variant="default" leftSection={<IconFileImport size={16} />}>
+                  Import
+                </Button>
+                <Tooltip label={filtered ? 'The contacts matching your filters, as CSV' : 'All contacts, as CSV'}>
+                  <Button component="a" href={exportUrl} download variant="default" leftSection={<IconDownload size={16} />}>
+                    Export CSV
+                  </Button>
+                </Tooltip>
+                <Button component={Link} to="/contacts/duplicates" variant="default" leftSection={<IconCopy size={16} />}>
+                  Find duplicates
+                </Button>
+              </>
+            )}
+            <Button leftSection={<IconPlus size={16} />} onClick={createModal.open}>
+              New contact
+            </Button>
+          </>
         }
       />
 
@@ -300,12 +352,17 @@ export function ContactsPage() {
               icon={<IconAddressBook size={28} />}
               title="No contacts yet"
               action={
-                <Button leftSection={<IconPlus size={16} />} onClick={createModal.open}>
-                  Add your first contact
-                </Button>
+                <>
+                  <Button leftSection={<IconPlus size={16} />} onClick={createModal.open}>
+                    Add your first contact
+                  </Button>
+                  <Button component={Link} to="/import?kind=contacts" variant="default" leftSection={<IconFileImport size={16} />}>
+                    Import a CSV file
+                  </Button>
+                </>
               }
             >
-              Contacts are the people you sell to. Add one by hand, or connect your tools with an API token from Settings.
+              Contacts are the people you sell to. Add one by hand, import a spreadsheet, or connect your tools with an API token from Settings.
             </EmptyState>
           )}
         </Paper>

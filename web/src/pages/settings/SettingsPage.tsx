@@ -1,5 +1,5 @@
 import { Tabs } from '@mantine/core';
-import { IconBuilding, IconKey, IconMailForward, IconUsers } from '@tabler/icons-react';
+import { IconBuilding, IconKey, IconLayoutKanban, IconMailForward, IconUsers } from '@tabler/icons-react';
 import { Navigate, useNavigate, useParams } from 'react-router';
 import { isAdmin } from '../../api/queries';
 import { PageHeader } from '../../components/PageHeader';
@@ -7,10 +7,12 @@ import { useSession } from '../../components/session';
 import { ApiTokensTab } from './ApiTokensTab';
 import { CompanyTab } from './CompanyTab';
 import { InvitesTab } from './InvitesTab';
+import { PipelinesTab } from './PipelinesTab';
 import { UsersTab } from './UsersTab';
 
 const TABS = [
   { value: 'company', label: 'Company', icon: IconBuilding, admin: false },
+  { value: 'pipelines', label: 'Pipelines', icon: IconLayoutKanban, admin: false },
   { value: 'users', label: 'Users', icon: IconUsers, admin: true },
   { value: 'invites', label: 'Invites', icon: IconMailForward, admin: true },
   { value: 'tokens', label: 'API tokens', icon: IconKey, admin: true },
@@ -45,6 +47,9 @@ export function SettingsPage() {
         )}
         <Tabs.Panel value="company">
           <CompanyTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="pipelines">
+          <PipelinesTab />
         </Tabs.Panel>
         {admin && (
           <>
