@@ -130,8 +130,12 @@ func get(ctx context.Context, q *db.Q, companyID, id uuid.UUID) (*Deal, error) {
 	}
 	d := fromRow(r)
 	if r.ContactID != nil {
-		if c, err := q.GetContact(ctx, dbq.GetContactParams{CompanyID: companyID, ID: *r.ContactID}); err == nil {
-			d.ContactName = strings.TrimSpace(c.FirstName + " " + c.LastName)
+		names, err := q.ContactNames(ctx, dbq.ContactNamesParams{CompanyID: companyID, Ids: []uuid.UUID{*r.ContactID}})
+		if err != nil {
+			return nil, fmt.Errorf("load contact name: %w", err)
+		}
+		if len(names) == 1 {
+			d.ContactName = names[0].Name
 		}
 	}
 	return &d, nil

@@ -316,3 +316,25 @@ func TestListDealsFilters(t *testing.T) {
 		c.Do("GET", "/api/deals?"+q, nil).Want(422).Problem()
 	}
 }
+
+func TestDealContactNameFallsBackToEmail(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t)
+	c := env.Signup("Acme")
+	var contact struct{ ID string }
+	c.Do("POST", "/api/contacts", map[string]any{"email": "only@email.test"}).Want(201).Decode(&contact)
+	var d dealJSON
+	c.Do("POST", "/api/deals", map[string]any{"title": "Nameless", "contact_id": contact.ID}).Want(201).Decode(&d)
+	if d.ContactName != "only@email.test" {
+		t.Fatalf("deal contact_name %q", d.ContactName)
+	}
+	var b struct {
+		Deals []struct {
+			ContactName string `json:"contact_name"`
+		} `json:"deals"`
+	}
+	c.Do("GET", "/api/pipelines/"+d.PipelineID+"/board", nil).Want(200).Decode(&b)
+	if len(b.Deals) != 1 || b.Deals[0].ContactName != "only@email.test" {
+		t.Fatalf("board contact_name: %+v", b.Deals)
+	}
+}

@@ -16,7 +16,7 @@ import (
 const boardDeals = `-- name: BoardDeals :many
 SELECT d.id, d.stage_id, d.title, d.value, d.currency, d.contact_id, d.owner_id, d.position, d.status,
        d.expected_close_date, d.closed_at, d.updated_at,
-       coalesce(btrim(c.first_name || ' ' || c.last_name), '')::text AS contact_name
+       coalesce(nullif(btrim(c.first_name || ' ' || c.last_name), ''), c.email, c.phone, '')::text AS contact_name
 FROM deals d
 LEFT JOIN contacts c ON c.company_id = d.company_id AND c.id = d.contact_id
 WHERE d.company_id = $1 AND d.pipeline_id = $2
@@ -83,7 +83,7 @@ func (q *Queries) BoardDeals(ctx context.Context, arg BoardDealsParams) ([]Board
 }
 
 const contactNames = `-- name: ContactNames :many
-SELECT id, btrim(first_name || ' ' || last_name)::text AS name
+SELECT id, coalesce(nullif(btrim(first_name || ' ' || last_name), ''), email, phone, '')::text AS name
 FROM contacts WHERE company_id = $1 AND id = ANY($2::uuid[])
 `
 
