@@ -7,7 +7,7 @@ LDFLAGS := -X github.com/salescrm/crm/internal/app.Version=$(VERSION)
 # web/node_modules may hold Go files of npm packages; they are not ours.
 GO_PKGS = ./cmd/... ./internal/... ./web
 
-.PHONY: run build build-go web web-deps system-deps test test-go test-web test-e2e lint generate check-generated clean
+.PHONY: dist-placeholder run build build-go web web-deps system-deps test test-go test-web test-e2e lint generate check-generated clean
 
 ## run: build everything, start PostgreSQL (private cluster under ./data/pg) and serve on :8080
 run: system-deps build
@@ -16,7 +16,7 @@ run: system-deps build
 ## build: the web app, then the binary with it embedded
 build: web build-go
 
-build-go:
+build-go: dist-placeholder
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/crm ./cmd/crm
 
 system-deps:
@@ -33,12 +33,17 @@ web: web-deps
 test: system-deps lint test-go test-web test-e2e
 	@echo "make test: all passed"
 
-lint:
+# The binary embeds web/dist; a placeholder keeps Go builds working before
+# the web app is built (the server then says it was built without it).
+dist-placeholder:
+	@mkdir -p web/dist && touch web/dist/.gitkeep
+
+lint: dist-placeholder
 	@unformatted=$$(gofmt -l cmd internal web/embed.go); if [[ -n "$$unformatted" ]]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet $(GO_PKGS)
 	$(GO) run $(STATICCHECK) $(GO_PKGS)
 
-test-go:
+test-go: dist-placeholder
 	$(GO) test -count=1 $(GO_PKGS)
 
 test-web: web-deps
