@@ -114,7 +114,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		defer a.Close()
 		if args[0] == "seed" {
-			loaded, err := seed.IfEmpty(ctx, a.DB, a.Auth, a.Contacts, stdout)
+			loaded, err := seed.IfEmpty(ctx, a.DB, a.SeedServices(), stdout)
 			if err == nil && !loaded {
 				fmt.Fprintln(stdout, "the database already has companies; nothing loaded")
 			}
@@ -153,7 +153,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, private boo
 	}
 	defer a.Close()
 	if cfg.Seed {
-		if _, err := seed.IfEmpty(ctx, a.DB, a.Auth, a.Contacts, stdout); err != nil {
+		if _, err := seed.IfEmpty(ctx, a.DB, a.SeedServices(), stdout); err != nil {
 			return err
 		}
 	}

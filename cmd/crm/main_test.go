@@ -84,7 +84,7 @@ func startBinary(t *testing.T, bin string, env []string) (string, *exec.Cmd, *by
 	return "", nil, nil
 }
 
-func login(t *testing.T, base, email string) {
+func login(t *testing.T, base, email string) *http.Cookie {
 	t.Helper()
 	res, err := http.Post(base+"/api/auth/login", "application/json",
 		strings.NewReader(`{"email":"`+email+`","password":"demo-password"}`))
@@ -96,6 +96,13 @@ func login(t *testing.T, base, email string) {
 	if res.StatusCode != 200 {
 		t.Fatalf("login %s: %d %s", email, res.StatusCode, b)
 	}
+	for _, c := range res.Cookies() {
+		if c.Name == "crm_session" {
+			return c
+		}
+	}
+	t.Fatalf("login %s: no session cookie", email)
+	return nil
 }
 
 func stop(t *testing.T, cmd *exec.Cmd) {
@@ -124,7 +131,25 @@ func TestServeBinary(t *testing.T) {
 	if err != nil || res.StatusCode != 200 {
 		t.Fatalf("readyz: %v %v", res, err)
 	}
-	login(t, base, "alice@acme.test")
+	cookie := login(t, base, "alice@acme.test")
+	// The demo fills the board and the dashboard, not only the contacts.
+	req, _ := http.NewRequest("GET", base+"/api/analytics/dashboard", nil)
+	req.AddCookie(cookie)
+	res, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dash struct {
+		OpenDeals int `json:"open_deals"`
+		ThisMonth struct {
+			WonDeals int `json:"won_deals"`
+		} `json:"this_month"`
+		TasksOverdue int `json:"tasks_overdue"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&dash); err != nil || dash.OpenDeals != 4 || dash.ThisMonth.WonDeals != 1 || dash.TasksOverdue != 1 {
+		t.Errorf("demo dashboard: %+v (err %v)", dash, err)
+	}
+	res.Body.Close()
 	if !strings.Contains(out.String(), "alice@acme.test") {
 		t.Errorf("stdout does not say how to log in:\n%s", out)
 	}

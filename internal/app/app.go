@@ -30,6 +30,7 @@ import (
 	"github.com/salescrm/crm/internal/imports"
 	"github.com/salescrm/crm/internal/jobs"
 	"github.com/salescrm/crm/internal/pipelines"
+	"github.com/salescrm/crm/internal/seed"
 	"github.com/salescrm/crm/internal/tenancy"
 	"github.com/salescrm/crm/internal/webui"
 	"github.com/salescrm/crm/web"
@@ -102,6 +103,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts auth.Opt
 		Pipelines: a.Pipelines, Deals: a.Deals, Activities: a.Activities, Imports: a.Imports, Analytics: a.Analytics,
 		SecureCookies: cfg.SecureCookies(), Web: webHandler, Registry: reg, Version: Version})
 	return a, nil
+}
+
+// SeedServices are the services the demo data is loaded through.
+func (a *App) SeedServices() seed.Services {
+	return seed.Services{Auth: a.Auth, Contacts: a.Contacts, Pipelines: a.Pipelines, Deals: a.Deals, Activities: a.Activities}
 }
 
 // StartJobs starts working background jobs until StopJobs.

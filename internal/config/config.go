@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -46,9 +47,17 @@ func Load(getenv func(string) string) (Config, error) {
 		Env:             orDefault(getenv("CRM_ENV"), "development"),
 		Addr:            orDefault(getenv("CRM_ADDR"), ":8080"),
 		DataDir:         orDefault(getenv("CRM_DATA_DIR"), "./data"),
-		PublicURL:       strings.TrimRight(orDefault(getenv("CRM_PUBLIC_URL"), "http://localhost:8080"), "/"),
+		PublicURL:       strings.TrimRight(getenv("CRM_PUBLIC_URL"), "/"),
 		LogLevel:        orDefault(getenv("CRM_LOG_LEVEL"), "info"),
 		ShutdownTimeout: 15 * time.Second,
+	}
+	if c.PublicURL == "" {
+		// Links (invites) should work locally on whatever port was chosen.
+		port := "8080"
+		if _, p, err := net.SplitHostPort(c.Addr); err == nil && p != "" && p != "0" {
+			port = p
+		}
+		c.PublicURL = "http://localhost:" + port
 	}
 	var errs []error
 	bad := func(name, why string) { errs = append(errs, fmt.Errorf("%s: %s", name, why)) }

@@ -8,10 +8,16 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
+	"github.com/google/uuid"
+
+	"github.com/salescrm/crm/internal/activities"
 	"github.com/salescrm/crm/internal/auth"
 	"github.com/salescrm/crm/internal/contacts"
 	"github.com/salescrm/crm/internal/db"
+	"github.com/salescrm/crm/internal/deals"
+	"github.com/salescrm/crm/internal/pipelines"
 	"github.com/salescrm/crm/internal/tenancy"
 )
 
@@ -46,9 +52,18 @@ var demo = []demoCompany{
 	},
 }
 
+// Services are what the demo is loaded through: the same as the API's.
+type Services struct {
+	Auth       *auth.Service
+	Contacts   *contacts.Service
+	Pipelines  *pipelines.Service
+	Deals      *deals.Service
+	Activities *activities.Service
+}
+
 // IfEmpty loads the demo when the database has no company yet; it reports
 // whether it did.
-func IfEmpty(ctx context.Context, d *db.DB, a *auth.Service, c *contacts.Service, out io.Writer) (bool, error) {
+func IfEmpty(ctx context.Context, d *db.DB, svc Services, out io.Writer) (bool, error) {
 	var n int
 	if err := d.Pool.QueryRow(ctx, "SELECT count(*) FROM companies").Scan(&n); err != nil {
 		return false, fmt.Errorf("count companies: %w", err)
@@ -56,11 +71,12 @@ func IfEmpty(ctx context.Context, d *db.DB, a *auth.Service, c *contacts.Service
 	if n > 0 {
 		return false, nil
 	}
-	return true, Load(ctx, a, c, out)
+	return true, Load(ctx, svc, out)
 }
 
 // Load creates the demo companies through the same services the API uses.
-func Load(ctx context.Context, a *auth.Service, c *contacts.Service, out io.Writer) error {
+func Load(ctx context.Context, svc Services, out io.Writer) error {
+	a, c := svc.Auth, svc.Contacts
 	cl := auth.Client{IP: "seed"}
 	var lines []string
 	for _, dc := range demo {
@@ -81,15 +97,61 @@ func Load(ctx context.Context, a *auth.Service, c *contacts.Service, out io.Writ
 			}
 			lines = append(lines, fmt.Sprintf("  %-16s %-20s %s", dc.name, m[1], m[2]))
 		}
+		var contactIDs []string
 		for i, ci := range dc.contacts {
 			if i%2 == 0 {
 				ci.OwnerID = me.User.ID.String()
 			}
-			if _, err := c.Create(ctx, me.Company.ID, ci); err != nil {
+			ct, err := c.Create(ctx, me.Company.ID, ci)
+			if err != nil {
 				return fmt.Errorf("seed contact: %w", err)
 			}
+			contactIDs = append(contactIDs, ct.ID.String())
+		}
+		if err := seedPipeline(ctx, svc, me.Company.ID, me.User.ID, contactIDs); err != nil {
+			return err
 		}
 	}
 	fmt.Fprintf(out, "Loaded the demo. Sign in with any of these (password %q):\n%s\n", Password, strings.Join(lines, "\n"))
+	return nil
+}
+
+// seedPipeline puts a few deals on the default pipeline (one won, one lost)
+// and gives the owner tasks for today and the days around it, so the board
+// and the dashboard have something to show.
+func seedPipeline(ctx context.Context, svc Services, companyID, owner uuid.UUID, contactIDs []string) error {
+	ps, err := svc.Pipelines.List(ctx, companyID)
+	if err != nil || len(ps) == 0 {
+		return fmt.Errorf("seed pipeline: %w", err)
+	}
+	stages := ps[0].Stages
+	demoDeals := []struct {
+		title, value string
+		stage        int
+	}{
+		{"Pilot project", "4800.00", 0}, {"Annual licence", "12000.00", 1}, {"Support renewal", "2400.50", 2},
+		{"Expansion", "30000.00", 3}, {"Training package", "1500.00", 4}, {"Consulting", "900.00", 5},
+	}
+	for i, dd := range demoDeals {
+		d, err := svc.Deals.Create(ctx, companyID, owner, deals.Input{Title: dd.title, Value: dd.value,
+			ContactID: contactIDs[i%len(contactIDs)], ExpectedCloseDate: time.Now().AddDate(0, 0, 7*(i+1)).Format("2006-01-02")})
+		if err != nil {
+			return fmt.Errorf("seed deal: %w", err)
+		}
+		if dd.stage > 0 {
+			if _, err := svc.Deals.Move(ctx, companyID, owner, d.ID, deals.MoveInput{StageID: stages[dd.stage].ID.String()}); err != nil {
+				return fmt.Errorf("seed move: %w", err)
+			}
+		}
+	}
+	for i, t := range []struct {
+		subject string
+		due     time.Duration
+	}{{"Call back about the pilot", -26 * time.Hour}, {"Send the proposal", 2 * time.Hour}, {"Quarterly review", 72 * time.Hour}} {
+		if _, err := svc.Activities.Create(ctx, companyID, owner, activities.Input{Type: "task", Subject: t.subject,
+			DueAt: time.Now().Add(t.due).Format(time.RFC3339), ContactID: contactIDs[i%len(contactIDs)]}); err != nil {
+			return fmt.Errorf("seed task: %w", err)
+		}
+	}
 	return nil
 }
