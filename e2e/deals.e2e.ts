@@ -168,9 +168,11 @@ describe('deals', () => {
     const handle = card(a, 'Qualified', 'Globex renewal').getByTestId('deal-handle');
     await handle.focus();
     await a.keyboard.press('Space');
-    await a.waitForTimeout(200);
+    // Wait on the board's state, not on the clock: each key acts only once
+    // dnd-kit has taken the previous one.
+    await expect.poll(() => handle.getAttribute('aria-pressed')).toBe('true');
     await a.keyboard.press('ArrowLeft');
-    await a.waitForTimeout(300);
+    await expect.poll(() => titles(a, 'Lead')).toContain('Globex renewal');
     await a.keyboard.press('Space');
     await waitForTitles(a, 'Lead', ['Globex renewal']);
     await a.reload();
@@ -273,7 +275,7 @@ describe('deals', () => {
     await pipeline.locator('[data-testid=stage-row][data-stage="Demo"]').waitFor();
     // Up twice: above Lost and Won.
     await pipeline.getByRole('button', { name: 'Move Demo up' }).click();
-    await a.waitForTimeout(300);
+    await expect.poll(stages).toEqual(['Lead', 'Qualified', 'Proposal', 'Negotiation', 'Won', 'Demo', 'Lost']);
     await pipeline.getByRole('button', { name: 'Move Demo up' }).click();
     await expect.poll(stages).toEqual(['Lead', 'Qualified', 'Proposal', 'Negotiation', 'Demo', 'Won', 'Lost']);
 
