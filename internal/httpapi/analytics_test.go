@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"reflect"
 	"testing"
 	"time"
 
@@ -47,6 +48,7 @@ func TestDashboard(t *testing.T) {
 		t.Fatal(err)
 	}
 	var d struct {
+		Other        bool   `json:"other_currencies"`
 		PipelineName string `json:"pipeline_name"`
 		Currency     string
 		Timezone     string
@@ -93,8 +95,98 @@ func TestDashboard(t *testing.T) {
 	if len(d.Months) != 6 || d.Months[5].WonDeals != 1 || d.Months[4].WonDeals != 1 {
 		t.Errorf("months: %+v", d.Months)
 	}
+	if d.Other {
+		t.Errorf("other currencies with dollars only")
+	}
 	if d.TasksOverdue != 1 {
 		t.Errorf("tasks overdue: %d", d.TasksOverdue)
 	}
 	c.Do("GET", "/api/analytics/dashboard?pipeline_id=nope", nil).Want(422)
+
+	// Another company sells in dollars and euros: the single numbers are in
+	// dollars only and the euros are in the breakdowns, never added to them.
+	g := env.Signup("Globex")
+	gp := defaultPipeline(t, g)
+	mkc := func(title, value, currency, stage string) {
+		g.Do("POST", "/api/deals", map[string]any{"title": title, "value": value, "currency": currency, "stage_id": stage}).Want(201)
+	}
+	mkc("USD lead 1", "100", "USD", gp.Stages[0].ID)
+	mkc("USD lead 2", "300", "USD", gp.Stages[0].ID)
+	mkc("EUR lead", "50", "EUR", gp.Stages[0].ID)
+	mkc("USD won", "400", "USD", gp.Stages[4].ID)
+	mkc("EUR won", "70", "EUR", gp.Stages[4].ID)
+	type cv struct {
+		Currency      string
+		Deals         int
+		Value         string
+		WeightedValue string `json:"weighted_value"`
+	}
+	type closedJSON struct {
+		WonDeals       int    `json:"won_deals"`
+		WonValue       string `json:"won_value"`
+		WonByCurrency  []cv   `json:"won_by_currency"`
+		LostByCurrency []cv   `json:"lost_by_currency"`
+	}
+	var m struct {
+		Currency    string
+		Other       bool `json:"other_currencies"`
+		OpenByStage []struct {
+			Deals      int
+			Value      string
+			ByCurrency []cv `json:"by_currency"`
+		} `json:"open_by_stage"`
+		OpenDeals      int        `json:"open_deals"`
+		OpenValue      string     `json:"open_value"`
+		Weighted       string     `json:"weighted_value"`
+		OpenByCurrency []cv       `json:"open_by_currency"`
+		ThisMonth      closedJSON `json:"this_month"`
+		Last90Days     closedJSON `json:"last_90_days"`
+		Months         []closedJSON
+	}
+	g.Do("GET", "/api/analytics/dashboard", nil).Want(200).Decode(&m)
+	if m.Currency != "USD" || !m.Other {
+		t.Fatalf("mixed dashboard: %+v", m)
+	}
+	if m.OpenDeals != 3 || m.OpenValue != "400.00" || m.Weighted != "40.00" {
+		t.Errorf("mixed open: %d %s %s", m.OpenDeals, m.OpenValue, m.Weighted)
+	}
+	wantOpen := []cv{{"USD", 2, "400.00", "40.00"}, {"EUR", 1, "50.00", "5.00"}}
+	if !reflect.DeepEqual(m.OpenByCurrency, wantOpen) {
+		t.Errorf("open by currency: %+v", m.OpenByCurrency)
+	}
+	if s := m.OpenByStage[0]; s.Deals != 3 || s.Value != "400.00" || !reflect.DeepEqual(s.ByCurrency, wantOpen) {
+		t.Errorf("mixed lead stage: %+v", s)
+	}
+	if s := m.OpenByStage[1]; s.Deals != 0 || s.Value != "0.00" || len(s.ByCurrency) != 0 {
+		t.Errorf("empty stage: %+v", s)
+	}
+	wantWon := []cv{{"USD", 1, "400.00", ""}, {"EUR", 1, "70.00", ""}}
+	for _, c := range []closedJSON{m.ThisMonth, m.Last90Days, m.Months[5]} {
+		if c.WonDeals != 2 || c.WonValue != "400.00" || !reflect.DeepEqual(c.WonByCurrency, wantWon) || c.LostByCurrency == nil || len(c.LostByCurrency) != 0 {
+			t.Errorf("mixed won: %+v", c)
+		}
+	}
+	var pl struct {
+		Items []struct {
+			Stages []struct {
+				Deals      int
+				TotalValue string `json:"total_value"`
+				Currency   string
+				Totals     []cv
+			}
+		}
+	}
+	g.Do("GET", "/api/pipelines", nil).Want(200).Decode(&pl)
+	lead, wonStage := pl.Items[0].Stages[0], pl.Items[0].Stages[4]
+	if lead.Deals != 3 || lead.TotalValue != "400.00" || lead.Currency != "USD" ||
+		!reflect.DeepEqual(lead.Totals, []cv{{"USD", 2, "400.00", ""}, {"EUR", 1, "50.00", ""}}) {
+		t.Errorf("lead stage totals: %+v", lead)
+	}
+	// A tie: the alphabetically first currency names total_value.
+	if wonStage.Deals != 2 || wonStage.TotalValue != "70.00" || wonStage.Currency != "EUR" || len(wonStage.Totals) != 2 {
+		t.Errorf("won stage totals: %+v", wonStage)
+	}
+	if e := pl.Items[0].Stages[1]; e.Deals != 0 || e.TotalValue != "0.00" || e.Currency != "" || e.Totals == nil || len(e.Totals) != 0 {
+		t.Errorf("empty stage totals: %+v", e)
+	}
 }

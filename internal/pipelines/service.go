@@ -4,6 +4,7 @@ package pipelines
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -40,8 +41,17 @@ type Stage struct {
 	Position    int32     `json:"position"`
 	Probability int32     `json:"probability" doc:"Win probability in percent."`
 	Kind        string    `json:"kind" enum:"open,won,lost"`
-	Deals       int64     `json:"deals" doc:"How many deals are in the stage."`
-	TotalValue  string    `json:"total_value" doc:"Sum of the stage's deal values."`
+	Deals       int64     `json:"deals" doc:"How many deals are in the stage, of every currency."`
+	TotalValue  string    `json:"total_value" doc:"Sum of the values of the stage's deals in currency (the first of totals) only; other currencies are in totals and never added to it."`
+	Currency    string    `json:"currency,omitempty" doc:"The currency of total_value: the stage's most common deal currency (alphabetical on a tie). Absent when the stage has no deals."`
+	Totals      []Total   `json:"totals" doc:"Deal count and value per currency, most deals first, then alphabetical."`
+}
+
+// Total is a stage's deals in one currency.
+type Total struct {
+	Currency string `json:"currency"`
+	Deals    int64  `json:"deals"`
+	Value    string `json:"value"`
 }
 
 // StageInput defines a stage.
@@ -132,15 +142,30 @@ func load(ctx context.Context, q *db.Q, companyID uuid.UUID, p dbq.Pipeline) (*P
 	if err != nil {
 		return nil, fmt.Errorf("stage stats: %w", err)
 	}
-	byStage := map[uuid.UUID]dbq.StageStatsRow{}
+	byStage := map[uuid.UUID][]Total{}
 	for _, st := range stats {
-		byStage[st.StageID] = st
+		byStage[st.StageID] = append(byStage[st.StageID], Total{Currency: st.Currency, Deals: st.Deals, Value: money(st.TotalValue)})
 	}
 	out := &Pipeline{ID: p.ID, Name: p.Name, Position: p.Position, CreatedAt: p.CreatedAt, Stages: []Stage{}}
 	for _, st := range stages {
-		stat := byStage[st.ID]
-		out.Stages = append(out.Stages, Stage{ID: st.ID, PipelineID: st.PipelineID, Name: st.Name, Position: st.Position,
-			Probability: st.Probability, Kind: st.Kind, Deals: stat.Deals, TotalValue: money(stat.TotalValue)})
+		s := Stage{ID: st.ID, PipelineID: st.PipelineID, Name: st.Name, Position: st.Position,
+			Probability: st.Probability, Kind: st.Kind, TotalValue: "0.00", Totals: byStage[st.ID]}
+		if s.Totals == nil {
+			s.Totals = []Total{}
+		}
+		sort.SliceStable(s.Totals, func(i, j int) bool {
+			if s.Totals[i].Deals != s.Totals[j].Deals {
+				return s.Totals[i].Deals > s.Totals[j].Deals
+			}
+			return s.Totals[i].Currency < s.Totals[j].Currency
+		})
+		for _, t := range s.Totals {
+			s.Deals += t.Deals
+		}
+		if len(s.Totals) > 0 {
+			s.Currency, s.TotalValue = s.Totals[0].Currency, s.Totals[0].Value
+		}
+		out.Stages = append(out.Stages, s)
 	}
 	return out, nil
 }

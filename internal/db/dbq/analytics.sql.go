@@ -14,10 +14,11 @@ import (
 )
 
 const closedBetween = `-- name: ClosedBetween :many
-SELECT status, count(*)::bigint AS deals, coalesce(sum(value), 0)::numeric AS value
+SELECT status, currency, count(*)::bigint AS deals, coalesce(sum(value), 0)::numeric AS value
 FROM deals
 WHERE company_id = $1 AND status IN ('won', 'lost') AND closed_at >= $2 AND closed_at < $3
-GROUP BY status
+GROUP BY status, currency
+ORDER BY status, currency
 `
 
 type ClosedBetweenParams struct {
@@ -27,9 +28,10 @@ type ClosedBetweenParams struct {
 }
 
 type ClosedBetweenRow struct {
-	Status string
-	Deals  int64
-	Value  decimal.Decimal
+	Status   string
+	Currency string
+	Deals    int64
+	Value    decimal.Decimal
 }
 
 func (q *Queries) ClosedBetween(ctx context.Context, arg ClosedBetweenParams) ([]ClosedBetweenRow, error) {
@@ -41,7 +43,12 @@ func (q *Queries) ClosedBetween(ctx context.Context, arg ClosedBetweenParams) ([
 	var items []ClosedBetweenRow
 	for rows.Next() {
 		var i ClosedBetweenRow
-		if err := rows.Scan(&i.Status, &i.Deals, &i.Value); err != nil {
+		if err := rows.Scan(
+			&i.Status,
+			&i.Currency,
+			&i.Deals,
+			&i.Value,
+		); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
@@ -53,12 +60,12 @@ func (q *Queries) ClosedBetween(ctx context.Context, arg ClosedBetweenParams) ([
 }
 
 const closedByMonth = `-- name: ClosedByMonth :many
-SELECT to_char(closed_at AT TIME ZONE $1::text, 'YYYY-MM')::text AS month, status,
+SELECT to_char(closed_at AT TIME ZONE $1::text, 'YYYY-MM')::text AS month, status, currency,
        count(*)::bigint AS deals, coalesce(sum(value), 0)::numeric AS value
 FROM deals
 WHERE company_id = $2 AND status IN ('won', 'lost') AND closed_at >= $3
-GROUP BY 1, 2
-ORDER BY 1, 2
+GROUP BY 1, 2, 3
+ORDER BY 1, 2, 3
 `
 
 type ClosedByMonthParams struct {
@@ -68,10 +75,11 @@ type ClosedByMonthParams struct {
 }
 
 type ClosedByMonthRow struct {
-	Month  string
-	Status string
-	Deals  int64
-	Value  decimal.Decimal
+	Month    string
+	Status   string
+	Currency string
+	Deals    int64
+	Value    decimal.Decimal
 }
 
 func (q *Queries) ClosedByMonth(ctx context.Context, arg ClosedByMonthParams) ([]ClosedByMonthRow, error) {
@@ -86,6 +94,7 @@ func (q *Queries) ClosedByMonth(ctx context.Context, arg ClosedByMonthParams) ([
 		if err := rows.Scan(
 			&i.Month,
 			&i.Status,
+			&i.Currency,
 			&i.Deals,
 			&i.Value,
 		); err != nil {
@@ -122,14 +131,14 @@ func (q *Queries) MainCurrency(ctx context.Context, companyID uuid.UUID) (string
 }
 
 const openValueByStage = `-- name: OpenValueByStage :many
-SELECT s.id, s.name, s.probability, count(d.id)::bigint AS deals,
+SELECT s.id, s.name, s.probability, coalesce(d.currency, '')::text AS currency, count(d.id)::bigint AS deals,
        coalesce(sum(d.value), 0)::numeric AS value,
        coalesce(sum(d.value * s.probability / 100.0), 0)::numeric AS weighted_value
 FROM pipeline_stages s
 LEFT JOIN deals d ON d.company_id = s.company_id AND d.pipeline_id = s.pipeline_id AND d.stage_id = s.id
 WHERE s.company_id = $1 AND s.pipeline_id = $2 AND s.kind = 'open'
-GROUP BY s.id, s.name, s.probability, s.position
-ORDER BY s.position
+GROUP BY s.id, s.name, s.probability, s.position, d.currency
+ORDER BY s.position, d.currency
 `
 
 type OpenValueByStageParams struct {
@@ -141,11 +150,14 @@ type OpenValueByStageRow struct {
 	ID            uuid.UUID
 	Name          string
 	Probability   int32
+	Currency      string
 	Deals         int64
 	Value         decimal.Decimal
 	WeightedValue decimal.Decimal
 }
 
+// One row per open stage and currency of its deals; a stage without deals
+// has one row with currency ”. Currencies are never added together.
 func (q *Queries) OpenValueByStage(ctx context.Context, arg OpenValueByStageParams) ([]OpenValueByStageRow, error) {
 	rows, err := q.db.Query(ctx, openValueByStage, arg.CompanyID, arg.PipelineID)
 	if err != nil {
@@ -159,6 +171,7 @@ func (q *Queries) OpenValueByStage(ctx context.Context, arg OpenValueByStagePara
 			&i.ID,
 			&i.Name,
 			&i.Probability,
+			&i.Currency,
 			&i.Deals,
 			&i.Value,
 			&i.WeightedValue,

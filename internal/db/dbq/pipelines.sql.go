@@ -320,9 +320,10 @@ func (q *Queries) SetStagePosition(ctx context.Context, arg SetStagePositionPara
 }
 
 const stageStats = `-- name: StageStats :many
-SELECT stage_id, count(*)::bigint AS deals, coalesce(sum(value), 0)::numeric AS total_value
+SELECT stage_id, currency, count(*)::bigint AS deals, coalesce(sum(value), 0)::numeric AS total_value
 FROM deals WHERE company_id = $1 AND pipeline_id = $2
-GROUP BY stage_id
+GROUP BY stage_id, currency
+ORDER BY stage_id, currency
 `
 
 type StageStatsParams struct {
@@ -332,12 +333,13 @@ type StageStatsParams struct {
 
 type StageStatsRow struct {
 	StageID    uuid.UUID
+	Currency   string
 	Deals      int64
 	TotalValue decimal.Decimal
 }
 
-// Deal count and total value per stage (all currencies added as numbers;
-// the board shows the company's deals, which are usually in one currency).
+// Deal count and total value per stage and currency (currencies are never
+// added together).
 func (q *Queries) StageStats(ctx context.Context, arg StageStatsParams) ([]StageStatsRow, error) {
 	rows, err := q.db.Query(ctx, stageStats, arg.CompanyID, arg.PipelineID)
 	if err != nil {
@@ -347,7 +349,12 @@ func (q *Queries) StageStats(ctx context.Context, arg StageStatsParams) ([]Stage
 	var items []StageStatsRow
 	for rows.Next() {
 		var i StageStatsRow
-		if err := rows.Scan(&i.StageID, &i.Deals, &i.TotalValue); err != nil {
+		if err := rows.Scan(
+			&i.StageID,
+			&i.Currency,
+			&i.Deals,
+			&i.TotalValue,
+		); err != nil {
 			return nil, err
 		}
 		items = append(items, i)

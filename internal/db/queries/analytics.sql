@@ -1,26 +1,29 @@
 -- name: OpenValueByStage :many
-SELECT s.id, s.name, s.probability, count(d.id)::bigint AS deals,
+-- One row per open stage and currency of its deals; a stage without deals
+-- has one row with currency ''. Currencies are never added together.
+SELECT s.id, s.name, s.probability, coalesce(d.currency, '')::text AS currency, count(d.id)::bigint AS deals,
        coalesce(sum(d.value), 0)::numeric AS value,
        coalesce(sum(d.value * s.probability / 100.0), 0)::numeric AS weighted_value
 FROM pipeline_stages s
 LEFT JOIN deals d ON d.company_id = s.company_id AND d.pipeline_id = s.pipeline_id AND d.stage_id = s.id
 WHERE s.company_id = $1 AND s.pipeline_id = $2 AND s.kind = 'open'
-GROUP BY s.id, s.name, s.probability, s.position
-ORDER BY s.position;
+GROUP BY s.id, s.name, s.probability, s.position, d.currency
+ORDER BY s.position, d.currency;
 
 -- name: ClosedBetween :many
-SELECT status, count(*)::bigint AS deals, coalesce(sum(value), 0)::numeric AS value
+SELECT status, currency, count(*)::bigint AS deals, coalesce(sum(value), 0)::numeric AS value
 FROM deals
 WHERE company_id = $1 AND status IN ('won', 'lost') AND closed_at >= @since AND closed_at < @until
-GROUP BY status;
+GROUP BY status, currency
+ORDER BY status, currency;
 
 -- name: ClosedByMonth :many
-SELECT to_char(closed_at AT TIME ZONE @tz::text, 'YYYY-MM')::text AS month, status,
+SELECT to_char(closed_at AT TIME ZONE @tz::text, 'YYYY-MM')::text AS month, status, currency,
        count(*)::bigint AS deals, coalesce(sum(value), 0)::numeric AS value
 FROM deals
 WHERE company_id = @company_id AND status IN ('won', 'lost') AND closed_at >= @since
-GROUP BY 1, 2
-ORDER BY 1, 2;
+GROUP BY 1, 2, 3
+ORDER BY 1, 2, 3;
 
 -- name: TaskCounts :one
 SELECT count(*) FILTER (WHERE due_at < @day_start)::bigint AS overdue,

@@ -42,11 +42,12 @@ UPDATE pipeline_stages SET position = $3 WHERE company_id = $1 AND id = $2;
 DELETE FROM pipeline_stages WHERE company_id = $1 AND id = $2;
 
 -- name: StageStats :many
--- Deal count and total value per stage (all currencies added as numbers;
--- the board shows the company's deals, which are usually in one currency).
-SELECT stage_id, count(*)::bigint AS deals, coalesce(sum(value), 0)::numeric AS total_value
+-- Deal count and total value per stage and currency (currencies are never
+-- added together).
+SELECT stage_id, currency, count(*)::bigint AS deals, coalesce(sum(value), 0)::numeric AS total_value
 FROM deals WHERE company_id = $1 AND pipeline_id = $2
-GROUP BY stage_id;
+GROUP BY stage_id, currency
+ORDER BY stage_id, currency;
 
 -- name: CountDealsInStage :one
 SELECT count(*) FROM deals WHERE company_id = $1 AND stage_id = $2;

@@ -1154,13 +1154,25 @@ export interface components {
             updated: number;
         };
         Closed: {
-            /** Format: int64 */
+            /** @description Deals lost per currency, main currency first, then alphabetical. */
+            lost_by_currency: components["schemas"]["CurrencyValue"][] | null;
+            /**
+             * Format: int64
+             * @description Deals lost, of every currency.
+             */
             lost_deals: number;
+            /** @description Value lost in the main currency only. */
             lost_value: string;
             /** Format: double */
             win_rate: number | null;
-            /** Format: int64 */
+            /** @description Deals won per currency, main currency first, then alphabetical. */
+            won_by_currency: components["schemas"]["CurrencyValue"][] | null;
+            /**
+             * Format: int64
+             * @description Deals won, of every currency.
+             */
             won_deals: number;
+            /** @description Value won in the main currency only. */
             won_value: string;
         };
         Company: {
@@ -1247,17 +1259,31 @@ export interface components {
             contacts: number;
             tag: string;
         };
+        CurrencyValue: {
+            currency: string;
+            /** Format: int64 */
+            deals: number;
+            value: string;
+        };
         Dashboard: {
-            /** @description The company's most used currency; values of all currencies are added as numbers. */
+            /** @description The company's most used currency. Every single-number value (open_value, weighted_value, won_value, lost_value, a stage's value) is in this currency only; other currencies are in the by_currency breakdowns and never added to it. */
             currency: string;
             last_90_days: components["schemas"]["Closed"];
             last_month: components["schemas"]["Closed"];
             /** @description The last six months, oldest first. */
             months: components["schemas"]["Month"][] | null;
+            /** @description Open deals per currency, main currency first, then alphabetical. */
+            open_by_currency: components["schemas"]["OpenCurrency"][] | null;
             open_by_stage: components["schemas"]["StageValue"][] | null;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Open deals, of every currency.
+             */
             open_deals: number;
+            /** @description Open value in the main currency only. */
             open_value: string;
+            /** @description True when a deal in a currency other than the main one is in any breakdown, so the single-number values leave some deals out. */
+            other_currencies: boolean;
             pipeline_id: string;
             pipeline_name: string;
             /**
@@ -1272,6 +1298,7 @@ export interface components {
             tasks_overdue: number;
             this_month: components["schemas"]["Closed"];
             timezone: string;
+            /** @description Probability-weighted open value in the main currency only. */
             weighted_value: string;
         };
         Deal: {
@@ -1572,15 +1599,27 @@ export interface components {
             };
         };
         Month: {
-            /** Format: int64 */
+            /** @description Deals lost per currency, main currency first, then alphabetical. */
+            lost_by_currency: components["schemas"]["CurrencyValue"][] | null;
+            /**
+             * Format: int64
+             * @description Deals lost, of every currency.
+             */
             lost_deals: number;
+            /** @description Value lost in the main currency only. */
             lost_value: string;
             /** @description YYYY-MM in the company's time zone. */
             month: string;
             /** Format: double */
             win_rate: number | null;
-            /** Format: int64 */
+            /** @description Deals won per currency, main currency first, then alphabetical. */
+            won_by_currency: components["schemas"]["CurrencyValue"][] | null;
+            /**
+             * Format: int64
+             * @description Deals won, of every currency.
+             */
             won_deals: number;
+            /** @description Value won in the main currency only. */
             won_value: string;
         };
         MyTasks: {
@@ -1605,6 +1644,14 @@ export interface components {
             prefix: string;
             /** @description The secret, shown this once. Send it as Authorization: Bearer <token>. */
             token: string;
+        };
+        OpenCurrency: {
+            currency: string;
+            /** Format: int64 */
+            deals: number;
+            value: string;
+            /** @description Value times the stage's win probability. */
+            weighted_value: string;
         };
         Pipeline: {
             /** Format: date-time */
@@ -1661,9 +1708,11 @@ export interface components {
             password: string;
         };
         Stage: {
+            /** @description The currency of total_value: the stage's most common deal currency (alphabetical on a tie). Absent when the stage has no deals. */
+            currency?: string;
             /**
              * Format: int64
-             * @description How many deals are in the stage.
+             * @description How many deals are in the stage, of every currency.
              */
             deals: number;
             id: string;
@@ -1678,8 +1727,10 @@ export interface components {
              * @description Win probability in percent.
              */
             probability: number;
-            /** @description Sum of the stage's deal values. */
+            /** @description Sum of the values of the stage's deals in currency (the first of totals) only; other currencies are in totals and never added to it. */
             total_value: string;
+            /** @description Deal count and value per currency, most deals first, then alphabetical. */
+            totals: components["schemas"]["Total"][] | null;
         };
         StageChange: {
             /** Format: date-time */
@@ -1709,14 +1760,20 @@ export interface components {
             to_stage_id: string | null;
         };
         StageValue: {
-            /** Format: int64 */
+            /** @description The stage's deals per currency, main currency first, then alphabetical. */
+            by_currency: components["schemas"]["OpenCurrency"][] | null;
+            /**
+             * Format: int64
+             * @description Open deals in the stage, of every currency.
+             */
             deals: number;
             /** Format: int32 */
             probability: number;
             stage: string;
             stage_id: string;
+            /** @description Value of the stage's deals in the main currency only. */
             value: string;
-            /** @description Value times the stage's win probability. */
+            /** @description Value times the stage's win probability, main currency only. */
             weighted_value: string;
         };
         SwitchCompanyRequest: {
@@ -1743,6 +1800,12 @@ export interface components {
             /** @enum {string} */
             kind: "activity" | "stage_change";
             stage_change?: components["schemas"]["StageChange"];
+        };
+        Total: {
+            currency: string;
+            /** Format: int64 */
+            deals: number;
+            value: string;
         };
         UpdatePipelineRequest: {
             name: string;

@@ -20,7 +20,18 @@ import { EmptyState, ErrorState } from '../../components/States';
 import { useSession } from '../../components/session';
 import { plural } from '../../lib/format';
 import { formatMoney, toCents } from '../../lib/money';
-import { compareMoney, monthLabel, percent, toChartNumber } from './metrics';
+import {
+  compareMoney,
+  currencyLine,
+  dealsIn,
+  monthLabel,
+  otherCurrencies,
+  otherStageLines,
+  percent,
+  sumByCurrency,
+  toChartNumber,
+  type CurrencyAmount,
+} from './metrics';
 
 /** DashboardPage is the landing page: the pipeline's open value, what closed this month, win rates and today's tasks. */
 export function DashboardPage() {
@@ -92,6 +103,15 @@ function DashboardView({ d }: { d: Dashboard }) {
   const cur = d.currency || 'USD';
   const trend = compareMoney(d.this_month.won_value, d.last_month.won_value);
   const any = hasAnyDeal(d);
+  // The single-number figures are in the main currency only; with deals in
+  // other currencies, those show as their own amounts, never added in.
+  const other = d.other_currencies;
+  const openOther = other ? otherCurrencies(d.open_by_currency, cur) : [];
+  const weightedOther = openOther.map((c) => ({ currency: c.currency, deals: c.deals, value: c.weighted_value }));
+  const wonOther = other ? otherCurrencies(d.this_month.won_by_currency, cur) : [];
+  const openDeals = other ? dealsIn(d.open_by_currency, cur) : d.open_deals;
+  const wonDeals = other ? dealsIn(d.this_month.won_by_currency, cur) : d.this_month.won_deals;
+  const lastWonDeals = other ? dealsIn(d.last_month.won_by_currency, cur) : d.last_month.won_deals;
   return (
     <Stack gap="md">
       {!any && (
@@ -111,19 +131,21 @@ function DashboardView({ d }: { d: Dashboard }) {
       )}
       <SimpleGrid cols={{ base: 2, lg: 4 }} spacing={{ base: 'sm', sm: 'md' }}>
         <Kpi label="Open pipeline" value={formatMoney(d.open_value, cur)} testId="kpi-open">
-          {plural(d.open_deals, 'open deal')}
+          {plural(openDeals, 'open deal')}
+          <OtherAmounts amounts={openOther} />
         </Kpi>
         <Kpi label="Weighted value" value={formatMoney(d.weighted_value, cur)} testId="kpi-weighted">
           Open value × each stage’s win probability
+          <OtherAmounts amounts={weightedOther} />
         </Kpi>
         <Kpi label="Won this month" value={formatMoney(d.this_month.won_value, cur)} testId="kpi-won">
           <Group gap={6} wrap="nowrap">
             <Trend direction={trend} />
             <Text size="xs" c="dimmed">
-              {plural(d.this_month.won_deals, 'deal')} · last month {formatMoney(d.last_month.won_value, cur)} in{' '}
-              {plural(d.last_month.won_deals, 'deal')}
+              {plural(wonDeals, 'deal')} · last month {formatMoney(d.last_month.won_value, cur)} in {plural(lastWonDeals, 'deal')}
             </Text>
           </Group>
+          <OtherAmounts amounts={wonOther} />
         </Kpi>
         <Kpi label="Win rate this month" value={percent(d.this_month.win_rate)} testId="kpi-winrate">
           {d.this_month.win_rate === null ? 'No deals closed yet this month · ' : ''}
@@ -144,7 +166,7 @@ function DashboardView({ d }: { d: Dashboard }) {
       </Grid>
 
       <Card p="lg">
-        <ChartTitle title="Won and lost, last six months" hint="Closed deal value per month" />
+        <ChartTitle title="Won and lost, last six months" hint={`Closed deal value per month in ${cur}`} />
         <MonthsChart d={d} />
       </Card>
     </Stack>
@@ -175,6 +197,33 @@ function Kpi({ label, value, children, testId }: { label: string; value: string;
         </Text>
       )}
     </Card>
+  );
+}
+
+/** OtherAmounts lists what a KPI leaves out: the amounts in currencies other than the main one. */
+function OtherAmounts({ amounts }: { amounts: readonly CurrencyAmount[] }) {
+  if (amounts.length === 0) return null;
+  return (
+    <Box mt={6} data-testid="kpi-other-currencies">
+      <Text size="xs" c="dimmed" fw={600}>
+        Other currencies, not in the total:
+      </Text>
+      {amounts.map((a) => (
+        <Text key={a.currency} size="xs" c="dimmed" style={{ fontVariantNumeric: 'tabular-nums' }}>
+          {currencyLine(a)}
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
+/** OtherCurrenciesNote goes under a chart drawn in the main currency and lists what it leaves out. */
+function OtherCurrenciesNote({ lines, testId }: { lines: readonly string[]; testId: string }) {
+  if (lines.length === 0) return null;
+  return (
+    <Text size="xs" c="dimmed" mt="sm" data-testid={testId}>
+      Other currencies, not in the chart: {lines.join('; ')}
+    </Text>
   );
 }
 
@@ -221,7 +270,8 @@ function NoData({ children }: { children: ReactNode }) {
 function StageChart({ d }: { d: Dashboard }) {
   const cur = d.currency || 'USD';
   const stages = d.open_by_stage ?? [];
-  if (stages.length === 0 || stages.every((s) => (toCents(s.value) ?? 0n) === 0n)) {
+  const other = d.other_currencies ? otherStageLines(stages, cur) : [];
+  if (stages.length === 0 || (stages.every((s) => (toCents(s.value) ?? 0n) === 0n) && other.length === 0)) {
     return (
       <NoData>
         No open deals in {d.pipeline_name}.{' '}
@@ -239,7 +289,7 @@ function StageChart({ d }: { d: Dashboard }) {
     Weighted: toChartNumber(s.weighted_value),
     deals: s.deals,
   }));
-  return (
+  const chart = (
     <BarChart
       h={260}
       data={data}
@@ -258,11 +308,30 @@ function StageChart({ d }: { d: Dashboard }) {
       data-testid="chart-stages"
     />
   );
+  return (
+    <>
+      {chart}
+      <OtherCurrenciesNote lines={other} testId="stages-other-currencies" />
+    </>
+  );
 }
 
 function MonthsChart({ d }: { d: Dashboard }) {
   const cur = d.currency || 'USD';
   const months = d.months ?? [];
+  const won = sumByCurrency(
+    otherCurrencies(
+      months.flatMap((m) => m.won_by_currency ?? []),
+      cur,
+    ),
+  );
+  const lost = sumByCurrency(
+    otherCurrencies(
+      months.flatMap((m) => m.lost_by_currency ?? []),
+      cur,
+    ),
+  );
+  const other = d.other_currencies ? [...won.map((c) => `won ${currencyLine(c)}`), ...lost.map((c) => `lost ${currencyLine(c)}`)] : [];
   if (months.every((m) => m.won_deals + m.lost_deals === 0)) {
     return <NoData>Nothing closed in the last six months. Drag a deal into a Won or Lost stage and it shows up here.</NoData>;
   }
@@ -271,7 +340,7 @@ function MonthsChart({ d }: { d: Dashboard }) {
     Won: toChartNumber(m.won_value),
     Lost: toChartNumber(m.lost_value),
   }));
-  return (
+  const chart = (
     <BarChart
       h={240}
       data={data}
@@ -289,6 +358,12 @@ function MonthsChart({ d }: { d: Dashboard }) {
       yAxisProps={{ width: 64, tickFormatter: (v: number) => formatMoney(String(v), cur, { compact: true }) }}
       data-testid="chart-months"
     />
+  );
+  return (
+    <>
+      {chart}
+      <OtherCurrenciesNote lines={other} testId="months-other-currencies" />
+    </>
   );
 }
 

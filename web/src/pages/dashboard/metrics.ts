@@ -1,4 +1,5 @@
-import { toCents } from '../../lib/money';
+import { plural } from '../../lib/format';
+import { formatMoney, fromCents, toCents } from '../../lib/money';
 
 /** compareMoney says whether a is more, less or the same as b, exactly (decimal strings). */
 export function compareMoney(a: string, b: string): 'up' | 'down' | 'same' {
@@ -29,4 +30,50 @@ export function monthLabel(ym: string): string {
 export function toChartNumber(value: string): number {
   const cents = toCents(value);
   return cents === null ? 0 : Number(cents) / 100;
+}
+
+/** An amount in one currency from the dashboard's breakdowns (value as an exact decimal string). */
+export interface CurrencyAmount {
+  currency: string;
+  deals: number;
+  value: string;
+}
+
+/** otherCurrencies keeps the breakdown rows not in the main currency (the ones the single-number figures leave out). */
+export function otherCurrencies<T extends { currency: string }>(rows: readonly T[] | null | undefined, main: string): T[] {
+  return (rows ?? []).filter((r) => r.currency !== main);
+}
+
+/** dealsIn is how many deals of a breakdown are in one currency. */
+export function dealsIn(rows: readonly { currency: string; deals: number }[] | null | undefined, currency: string): number {
+  return (rows ?? []).filter((r) => r.currency === currency).reduce((n, r) => n + r.deals, 0);
+}
+
+/** currencyLine shows one currency's amount: "€6,002.00 · 3 deals". */
+export function currencyLine(a: CurrencyAmount): string {
+  return `${formatMoney(a.value, a.currency)} · ${plural(a.deals, 'deal')}`;
+}
+
+/**
+ * sumByCurrency adds breakdowns (e.g. six months of wins) per currency,
+ * exactly in integer cents; currencies are never added together. Sorted by
+ * currency code.
+ */
+export function sumByCurrency(rows: readonly CurrencyAmount[]): CurrencyAmount[] {
+  const sums = new Map<string, { cents: bigint; deals: number }>();
+  for (const r of rows) {
+    const s = sums.get(r.currency) ?? { cents: 0n, deals: 0 };
+    s.cents += toCents(r.value) ?? 0n;
+    s.deals += r.deals;
+    sums.set(r.currency, s);
+  }
+  return [...sums.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([currency, s]) => ({ currency, deals: s.deals, value: fromCents(s.cents) }));
+}
+
+/** otherStageLines lists the open value in other currencies stage by stage: "Lead: €50.00 · 1 deal". */
+export function otherStageLines(
+  stages: readonly { stage: string; by_currency?: readonly CurrencyAmount[] | null }[] | null | undefined,
+  main: string,
+): string[] {
+  return (stages ?? []).flatMap((s) => otherCurrencies(s.by_currency, main).map((c) => `${s.stage}: ${currencyLine(c)}`));
 }
