@@ -75,12 +75,11 @@ func (d *DB) InTenant(ctx context.Context, companyID uuid.UUID, fn func(q *Q) er
 	if companyID == uuid.Nil {
 		return ErrNoCompany
 	}
-	return pgx.BeginFunc(ctx, d.Pool, func(tx pgx.Tx) error {
-		q := &Q{Queries: dbq.New(tx), Tx: tx}
-		if err := SetTenant(ctx, q, companyID); err != nil {
-			return err
-		}
-		return fn(q)
+	// BEGIN and SET LOCAL go in one simple-protocol round trip (pgx sends a
+	// BeginQuery without arguments that way).
+	opts := pgx.TxOptions{BeginQuery: "BEGIN; SET LOCAL app.company_id = '" + companyID.String() + "'"}
+	return pgx.BeginTxFunc(ctx, d.Pool, opts, func(tx pgx.Tx) error {
+		return fn(&Q{Queries: dbq.New(tx), Tx: tx})
 	})
 }
 
