@@ -513,7 +513,7 @@ function StageRow({ pipeline, stage, first, last, onUp, onDown, onRemove, busy }
             hideControls
             suffix="%"
             error={error.probability}
-            w={64}
+            w={72}
           />
           <Select
             aria-label={`Kind of ${stage.name}`}
