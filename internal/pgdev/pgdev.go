@@ -91,13 +91,30 @@ func Start(dir string, port int) (*Cluster, error) {
 		}
 	}
 	if c.running(bin) {
-		return c, nil
+		if portInUse(port) {
+			return c, nil
+		}
+		// pg_ctl trusts postmaster.pid, but nothing listens: the file is
+		// left from a cluster that was killed, and its process id now
+		// belongs to another process.
+		_ = os.Remove(filepath.Join(dir, "postmaster.pid"))
 	}
 	if portInUse(port) {
 		return nil, fmt.Errorf("pgdev: port %d is in use by something other than the cluster in %s", port, dir)
 	}
 	opts := fmt.Sprintf("-p %d -c listen_addresses=127.0.0.1 -c unix_socket_directories=%s -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off", port, dir)
-	out, err := c.run(bin, "pg_ctl", "start", "-w", "-t", "60", "-D", dir, "-l", filepath.Join(dir, "server.log"), "-o", opts)
+	start := func() (string, error) {
+		return c.run(bin, "pg_ctl", "start", "-w", "-t", "60", "-D", dir, "-l", filepath.Join(dir, "server.log"), "-o", opts)
+	}
+	out, err := start()
+	if err != nil && !c.running(bin) {
+		// A cluster killed without a shutdown leaves postmaster.pid behind;
+		// if its process id was reused, PostgreSQL refuses to start. The
+		// cluster is not running (pg_ctl status said so), so the file is stale.
+		if rmErr := os.Remove(filepath.Join(dir, "postmaster.pid")); rmErr == nil {
+			out, err = start()
+		}
+	}
 	if err != nil {
 		log, _ := os.ReadFile(filepath.Join(dir, "server.log"))
 		return nil, fmt.Errorf("pg_ctl start: %w: %s\n%s", err, out, tail(string(log), 2000))
