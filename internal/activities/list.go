@@ -2,8 +2,6 @@ package activities
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -12,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salescrm/crm/internal/cursor"
 	"github.com/salescrm/crm/internal/db"
 	"github.com/salescrm/crm/internal/db/dbq"
 	"github.com/salescrm/crm/internal/errs"
@@ -88,7 +87,8 @@ func (s *Service) List(ctx context.Context, companyID uuid.UUID, f Filter) (*Pag
 	}
 	var cur *listCursor
 	if f.Cursor != "" {
-		c, err := decodeCursor(f.Cursor)
+		var c listCursor
+		err := cursor.Decode(f.Cursor, &c)
 		if err != nil || c.S != f.Sort {
 			fe.Add("query.cursor", "is not a cursor from this list", f.Cursor)
 		} else if _, err := time.Parse(time.RFC3339Nano, c.V); err != nil && !(f.Sort == SortDueAt && c.V == "infinity") {
@@ -177,7 +177,7 @@ func (s *Service) List(ctx context.Context, companyID uuid.UUID, f Filter) (*Pag
 		}
 		if len(list) > f.Limit {
 			last := list[f.Limit-1]
-			page.NextCursor = encodeCursor(f.Sort, sortValue(f.Sort, last), last.ID)
+			page.NextCursor = cursor.Encode(listCursor{S: f.Sort, V: sortValue(f.Sort, last), ID: last.ID})
 			list = list[:f.Limit]
 		}
 		for _, r := range list {
@@ -199,19 +199,4 @@ func sortValue(sort string, r dbq.GetActivityRow) string {
 		return r.DueAt.UTC().Format(time.RFC3339Nano)
 	}
 	return r.CreatedAt.UTC().Format(time.RFC3339Nano)
-}
-
-func encodeCursor(sort, v string, id uuid.UUID) string {
-	b, _ := json.Marshal(listCursor{S: sort, V: v, ID: id})
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func decodeCursor(s string) (listCursor, error) {
-	var c listCursor
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return c, err
-	}
-	err = json.Unmarshal(b, &c)
-	return c, err
 }

@@ -2,13 +2,12 @@ package activities
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/salescrm/crm/internal/cursor"
 	"github.com/salescrm/crm/internal/db"
 	"github.com/salescrm/crm/internal/db/dbq"
 	"github.com/salescrm/crm/internal/errs"
@@ -84,7 +83,7 @@ func (s *Service) DealTimeline(ctx context.Context, companyID, dealID uuid.UUID,
 
 // timeline runs page (which checks that the subject exists and returns up to
 // lim entries older than the cursor) and loads each kind's details.
-func (s *Service) timeline(ctx context.Context, companyID uuid.UUID, limit int, cursor string,
+func (s *Service) timeline(ctx context.Context, companyID uuid.UUID, limit int, after string,
 	page func(q *db.Q, before *timelineCursor, lim int32) ([]entry, error)) (*Timeline, error) {
 	if limit <= 0 {
 		limit = 50
@@ -93,10 +92,11 @@ func (s *Service) timeline(ctx context.Context, companyID uuid.UUID, limit int, 
 		return nil, errs.Field("query.limit", "must be at most 200", limit)
 	}
 	var before *timelineCursor
-	if cursor != "" {
-		c, err := decodeTimelineCursor(cursor)
+	if after != "" {
+		var c timelineCursor
+		err := cursor.Decode(after, &c)
 		if err != nil || c.ID == uuid.Nil || c.At.IsZero() {
-			return nil, errs.Field("query.cursor", "is not a cursor from this timeline", cursor)
+			return nil, errs.Field("query.cursor", "is not a cursor from this timeline", after)
 		}
 		before = &c
 	}
@@ -108,7 +108,7 @@ func (s *Service) timeline(ctx context.Context, companyID uuid.UUID, limit int, 
 		}
 		if len(entries) > limit {
 			last := entries[limit-1]
-			out.NextCursor = encodeTimelineCursor(timelineCursor{At: last.at, ID: last.id})
+			out.NextCursor = cursor.Encode(timelineCursor{At: last.at, ID: last.id})
 			entries = entries[:limit]
 		}
 		var activityIDs, stageIDs []uuid.UUID
@@ -156,19 +156,4 @@ func (s *Service) timeline(ctx context.Context, companyID uuid.UUID, limit int, 
 		return nil, err
 	}
 	return out, nil
-}
-
-func encodeTimelineCursor(c timelineCursor) string {
-	b, _ := json.Marshal(c)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func decodeTimelineCursor(s string) (timelineCursor, error) {
-	var c timelineCursor
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return c, err
-	}
-	err = json.Unmarshal(b, &c)
-	return c, err
 }

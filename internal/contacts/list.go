@@ -2,8 +2,6 @@ package contacts
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -13,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/salescrm/crm/internal/cursor"
 	"github.com/salescrm/crm/internal/db"
 	"github.com/salescrm/crm/internal/db/dbq"
 	"github.com/salescrm/crm/internal/errs"
@@ -26,7 +25,8 @@ var sortColumns = map[string]string{
 	"updated_at": "updated_at",
 }
 
-type cursor struct {
+// position is where a page ends, in the list's order.
+type position struct {
 	V  string    `json:"v"`
 	ID uuid.UUID `json:"id"`
 }
@@ -91,7 +91,8 @@ func (s *Service) List(ctx context.Context, companyID uuid.UUID, f Filter) (*Pag
 		dir, cmp = "DESC", "<"
 	}
 	if f.Cursor != "" {
-		c, err := decodeCursor(f.Cursor)
+		var c position
+		err := cursor.Decode(f.Cursor, &c)
 		if err != nil || !isText(c.V) {
 			return nil, errs.Field("query.cursor", "is not a cursor from this list", f.Cursor)
 		}
@@ -118,7 +119,7 @@ func (s *Service) List(ctx context.Context, companyID uuid.UUID, f Filter) (*Pag
 		}
 		if len(list) > f.Limit {
 			last := list[f.Limit-1]
-			page.NextCursor = encodeCursor(sortValue(col, last), last.ID)
+			page.NextCursor = cursor.Encode(position{V: sortValue(col, last), ID: last.ID})
 			list = list[:f.Limit]
 		}
 		for _, r := range list {
@@ -143,21 +144,6 @@ func sortValue(col string, r dbq.Contact) string {
 		return ""
 	}
 	return *r.SortName
-}
-
-func encodeCursor(v string, id uuid.UUID) string {
-	b, _ := json.Marshal(cursor{V: v, ID: id})
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func decodeCursor(s string) (cursor, error) {
-	var c cursor
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return c, err
-	}
-	err = json.Unmarshal(b, &c)
-	return c, err
 }
 
 // isText reports whether s can be sent to PostgreSQL as text.

@@ -2,8 +2,6 @@ package deals
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -13,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 
+	"github.com/salescrm/crm/internal/cursor"
 	"github.com/salescrm/crm/internal/db"
 	"github.com/salescrm/crm/internal/db/dbq"
 	"github.com/salescrm/crm/internal/errs"
@@ -39,7 +38,8 @@ type Page struct {
 
 var sortColumns = map[string]string{"created_at": "created_at", "updated_at": "updated_at", "value": "value"}
 
-type cursor struct {
+// pagePosition is where a page ends, in the list's order.
+type pagePosition struct {
 	V  string    `json:"v"`
 	ID uuid.UUID `json:"id"`
 }
@@ -131,7 +131,8 @@ func (s *Service) List(ctx context.Context, companyID uuid.UUID, f Filter) (*Pag
 		dir, cmp = "DESC", "<"
 	}
 	if f.Cursor != "" {
-		c, err := decodeCursor(f.Cursor)
+		var c pagePosition
+		err := cursor.Decode(f.Cursor, &c)
 		cast := "::timestamptz"
 		if col == "value" {
 			cast = "::numeric"
@@ -168,8 +169,7 @@ func (s *Service) List(ctx context.Context, companyID uuid.UUID, f Filter) (*Pag
 			case "value":
 				v = last.Value.String()
 			}
-			b, _ := json.Marshal(cursor{V: v, ID: last.ID})
-			page.NextCursor = base64.RawURLEncoding.EncodeToString(b)
+			page.NextCursor = cursor.Encode(pagePosition{V: v, ID: last.ID})
 			list = list[:f.Limit]
 		}
 		names := contactNames(ctx, q, companyID, list)
@@ -230,14 +230,4 @@ func contactNames(ctx context.Context, q *db.Q, companyID uuid.UUID, list []dbq.
 		out[r.ID] = r.Name
 	}
 	return out
-}
-
-func decodeCursor(s string) (cursor, error) {
-	var c cursor
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return c, err
-	}
-	err = json.Unmarshal(b, &c)
-	return c, err
 }

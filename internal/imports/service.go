@@ -2,7 +2,6 @@ package imports
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -20,6 +19,7 @@ import (
 	"github.com/salescrm/crm/internal/auth"
 	"github.com/salescrm/crm/internal/blob"
 	"github.com/salescrm/crm/internal/contacts"
+	"github.com/salescrm/crm/internal/cursor"
 	"github.com/salescrm/crm/internal/db"
 	"github.com/salescrm/crm/internal/db/dbq"
 	"github.com/salescrm/crm/internal/deals"
@@ -291,7 +291,8 @@ func getImport(ctx context.Context, q *db.Q, companyID, id uuid.UUID) (dbq.Impor
 	return r, nil
 }
 
-type cursor struct {
+// position is where a page of imports ends.
+type position struct {
 	T  time.Time `json:"t"`
 	ID uuid.UUID `json:"id"`
 }
@@ -304,10 +305,9 @@ func (s *Service) List(ctx context.Context, companyID uuid.UUID, limit int, afte
 	if limit > 200 {
 		return nil, errs.Field("query.limit", "must be at most 200", limit)
 	}
-	c := cursor{T: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), ID: uuid.Max}
+	c := position{T: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), ID: uuid.Max}
 	if after != "" {
-		b, err := base64.RawURLEncoding.DecodeString(after)
-		if err != nil || json.Unmarshal(b, &c) != nil {
+		if cursor.Decode(after, &c) != nil {
 			return nil, errs.Field("query.cursor", "is not a cursor from this list", after)
 		}
 	}
@@ -319,8 +319,7 @@ func (s *Service) List(ctx context.Context, companyID uuid.UUID, limit int, afte
 		}
 		if len(rows) > limit {
 			last := rows[limit-1]
-			b, _ := json.Marshal(cursor{T: last.CreatedAt, ID: last.ID})
-			page.NextCursor = base64.RawURLEncoding.EncodeToString(b)
+			page.NextCursor = cursor.Encode(position{T: last.CreatedAt, ID: last.ID})
 			rows = rows[:limit]
 		}
 		for _, r := range rows {
