@@ -601,37 +601,6 @@ func (q *Queries) ListAPITokens(ctx context.Context, companyID uuid.UUID) ([]Lis
 	return items, nil
 }
 
-const listAudit = `-- name: ListAudit :many
-SELECT id, at, actor_user_id, company_id, action, detail FROM audit_log ORDER BY at DESC, id DESC LIMIT $1
-`
-
-func (q *Queries) ListAudit(ctx context.Context, limit int32) ([]AuditLog, error) {
-	rows, err := q.db.Query(ctx, listAudit, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []AuditLog
-	for rows.Next() {
-		var i AuditLog
-		if err := rows.Scan(
-			&i.ID,
-			&i.At,
-			&i.ActorUserID,
-			&i.CompanyID,
-			&i.Action,
-			&i.Detail,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const listCompanyMembers = `-- name: ListCompanyMembers :many
 SELECT u.id, u.email, u.name, m.role, m.created_at
 FROM memberships m JOIN users u ON u.id = m.user_id

@@ -319,38 +319,6 @@ func (q *Queries) InsertStageChange(ctx context.Context, arg InsertStageChangePa
 	return err
 }
 
-const insertStageChangeAt = `-- name: InsertStageChangeAt :exec
-INSERT INTO deal_stage_changes (company_id, id, deal_id, from_stage_id, to_stage_id, from_stage, to_stage, changed_by, changed_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-`
-
-type InsertStageChangeAtParams struct {
-	CompanyID   uuid.UUID
-	ID          uuid.UUID
-	DealID      uuid.UUID
-	FromStageID *uuid.UUID
-	ToStageID   *uuid.UUID
-	FromStage   string
-	ToStage     string
-	ChangedBy   *uuid.UUID
-	ChangedAt   time.Time
-}
-
-func (q *Queries) InsertStageChangeAt(ctx context.Context, arg InsertStageChangeAtParams) error {
-	_, err := q.db.Exec(ctx, insertStageChangeAt,
-		arg.CompanyID,
-		arg.ID,
-		arg.DealID,
-		arg.FromStageID,
-		arg.ToStageID,
-		arg.FromStage,
-		arg.ToStage,
-		arg.ChangedBy,
-		arg.ChangedAt,
-	)
-	return err
-}
-
 const lastDealPosition = `-- name: LastDealPosition :one
 SELECT coalesce(max(position), 0)::float8 FROM deals
 WHERE company_id = $1 AND pipeline_id = $2 AND stage_id = $3 AND id <> $4

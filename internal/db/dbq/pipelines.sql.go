@@ -28,22 +28,6 @@ func (q *Queries) CountDealsInPipeline(ctx context.Context, arg CountDealsInPipe
 	return count, err
 }
 
-const countDealsInStage = `-- name: CountDealsInStage :one
-SELECT count(*) FROM deals WHERE company_id = $1 AND stage_id = $2
-`
-
-type CountDealsInStageParams struct {
-	CompanyID uuid.UUID
-	StageID   uuid.UUID
-}
-
-func (q *Queries) CountDealsInStage(ctx context.Context, arg CountDealsInStageParams) (int64, error) {
-	row := q.db.QueryRow(ctx, countDealsInStage, arg.CompanyID, arg.StageID)
-	var count int64
-	err := row.Scan(&count)
-	return count, err
-}
-
 const countPipelines = `-- name: CountPipelines :one
 SELECT count(*) FROM pipelines WHERE company_id = $1
 `

@@ -142,6 +142,3 @@ DELETE FROM login_failures WHERE failed_at < $1;
 
 -- name: InsertAudit :exec
 INSERT INTO audit_log (id, actor_user_id, company_id, action, detail) VALUES ($1, $2, $3, $4, $5);
-
--- name: ListAudit :many
-SELECT * FROM audit_log ORDER BY at DESC, id DESC LIMIT $1;

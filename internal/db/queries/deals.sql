@@ -69,10 +69,6 @@ WHERE d.company_id = @company_id AND d.pipeline_id = @pipeline_id
   AND (sqlc.narg(owner_id)::uuid IS NULL OR d.owner_id = sqlc.narg(owner_id))
 ORDER BY d.stage_id, d.position, d.id;
 
--- name: InsertStageChangeAt :exec
-INSERT INTO deal_stage_changes (company_id, id, deal_id, from_stage_id, to_stage_id, from_stage, to_stage, changed_by, changed_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9);
-
 -- name: ContactNames :many
 SELECT id, coalesce(nullif(btrim(first_name || ' ' || last_name), ''), email, phone, '')::text AS name
 FROM contacts WHERE company_id = $1 AND id = ANY(@ids::uuid[]);

@@ -49,8 +49,5 @@ FROM deals WHERE company_id = $1 AND pipeline_id = $2
 GROUP BY stage_id, currency
 ORDER BY stage_id, currency;
 
--- name: CountDealsInStage :one
-SELECT count(*) FROM deals WHERE company_id = $1 AND stage_id = $2;
-
 -- name: CountDealsInPipeline :one
 SELECT count(*) FROM deals WHERE company_id = $1 AND pipeline_id = $2;
