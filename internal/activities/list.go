@@ -3,8 +3,6 @@ package activities
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -101,21 +99,19 @@ func (s *Service) List(ctx context.Context, companyID uuid.UUID, f Filter) (*Pag
 		return nil, err
 	}
 
-	args := []any{companyID}
-	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
-	var sb strings.Builder
+	sb := db.NewSQL(companyID)
 	sb.WriteString("SELECT " + activityColumns + "\nFROM activities a" + activityJoins + "\nWHERE a.company_id = $1")
 	if f.Type != "" {
-		fmt.Fprintf(&sb, " AND a.type = %s", arg(f.Type))
+		fmt.Fprintf(sb, " AND a.type = %s", sb.Arg(f.Type))
 	}
 	if f.AssigneeID != nil {
-		fmt.Fprintf(&sb, " AND a.assignee_id = %s", arg(*f.AssigneeID))
+		fmt.Fprintf(sb, " AND a.assignee_id = %s", sb.Arg(*f.AssigneeID))
 	}
 	if f.ContactID != nil {
-		fmt.Fprintf(&sb, " AND a.contact_id = %s", arg(*f.ContactID))
+		fmt.Fprintf(sb, " AND a.contact_id = %s", sb.Arg(*f.ContactID))
 	}
 	if f.DealID != nil {
-		fmt.Fprintf(&sb, " AND a.deal_id = %s", arg(*f.DealID))
+		fmt.Fprintf(sb, " AND a.deal_id = %s", sb.Arg(*f.DealID))
 	}
 	const open = " AND a.done_at IS NULL AND a.type IN ('task', 'call', 'meeting')"
 	switch f.Status {
@@ -129,28 +125,28 @@ func (s *Service) List(ctx context.Context, companyID uuid.UUID, f Filter) (*Pag
 	switch f.Due {
 	case "overdue":
 		sb.WriteString(open)
-		fmt.Fprintf(&sb, " AND a.due_at < %s", arg(nil))
-		startArg = len(args) - 1
+		fmt.Fprintf(sb, " AND a.due_at < %s", sb.Arg(nil))
+		startArg = len(sb.Args) - 1
 	case "today":
-		fmt.Fprintf(&sb, " AND a.due_at >= %s", arg(nil))
-		startArg = len(args) - 1
-		fmt.Fprintf(&sb, " AND a.due_at < %s", arg(nil))
-		nextArg = len(args) - 1
+		fmt.Fprintf(sb, " AND a.due_at >= %s", sb.Arg(nil))
+		startArg = len(sb.Args) - 1
+		fmt.Fprintf(sb, " AND a.due_at < %s", sb.Arg(nil))
+		nextArg = len(sb.Args) - 1
 	case "upcoming":
-		fmt.Fprintf(&sb, " AND a.due_at >= %s", arg(nil))
-		nextArg = len(args) - 1
+		fmt.Fprintf(sb, " AND a.due_at >= %s", sb.Arg(nil))
+		nextArg = len(sb.Args) - 1
 	}
 	switch f.Sort {
 	case SortDueAt:
 		if cur != nil {
-			fmt.Fprintf(&sb, " AND (%s, a.id) > (%s::text::timestamptz, %s)", dueKey, arg(cur.V), arg(cur.ID))
+			fmt.Fprintf(sb, " AND (%s, a.id) > (%s::text::timestamptz, %s)", dueKey, sb.Arg(cur.V), sb.Arg(cur.ID))
 		}
-		fmt.Fprintf(&sb, " ORDER BY %s, a.id LIMIT %s", dueKey, arg(f.Limit+1))
+		fmt.Fprintf(sb, " ORDER BY %s, a.id LIMIT %s", dueKey, sb.Arg(f.Limit+1))
 	default:
 		if cur != nil {
-			fmt.Fprintf(&sb, " AND (a.created_at, a.id) < (%s::text::timestamptz, %s)", arg(cur.V), arg(cur.ID))
+			fmt.Fprintf(sb, " AND (a.created_at, a.id) < (%s::text::timestamptz, %s)", sb.Arg(cur.V), sb.Arg(cur.ID))
 		}
-		fmt.Fprintf(&sb, " ORDER BY a.created_at DESC, a.id DESC LIMIT %s", arg(f.Limit+1))
+		fmt.Fprintf(sb, " ORDER BY a.created_at DESC, a.id DESC LIMIT %s", sb.Arg(f.Limit+1))
 	}
 
 	page := &Page{Items: []Activity{}}
@@ -161,13 +157,13 @@ func (s *Service) List(ctx context.Context, companyID uuid.UUID, f Filter) (*Pag
 				return err
 			}
 			if startArg >= 0 {
-				args[startArg] = d.start
+				sb.Args[startArg] = d.start
 			}
 			if nextArg >= 0 {
-				args[nextArg] = d.next
+				sb.Args[nextArg] = d.next
 			}
 		}
-		rows, err := q.Tx.Query(ctx, sb.String(), args...)
+		rows, err := q.Tx.Query(ctx, sb.String(), sb.Args...)
 		if err != nil {
 			return fmt.Errorf("list activities: %w", err)
 		}

@@ -19,7 +19,7 @@ import (
 //
 // It uses List's reviewed filter builder.
 func (s *Service) Each(ctx context.Context, companyID uuid.UUID, f Filter, fn func(Contact) error) error {
-	col, sb, args, _, err := f.filterSQL(companyID)
+	col, sb, err := f.filterSQL(companyID)
 	if err != nil {
 		return err
 	}
@@ -29,7 +29,7 @@ func (s *Service) Each(ctx context.Context, companyID uuid.UUID, f Filter, fn fu
 	}
 	fmt.Fprintf(sb, " ORDER BY %s %s, id %s", col, dir, dir)
 	return s.db.InTenant(ctx, companyID, func(q *db.Q) error {
-		rows, err := q.Tx.Query(ctx, sb.String(), *args...)
+		rows, err := q.Tx.Query(ctx, sb.String(), sb.Args...)
 		if err != nil {
 			return fmt.Errorf("export contacts: %w", err)
 		}

@@ -3,7 +3,6 @@ package contacts
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -35,43 +34,40 @@ type position struct {
 // the reviewed filter builder for contacts: SQL text only from constants
 // here, every value a bind parameter. It returns the sort column and an arg
 // function to add more parameters.
-func (f *Filter) filterSQL(companyID uuid.UUID) (col string, sb *strings.Builder, args *[]any, arg func(any) string, err error) {
+func (f *Filter) filterSQL(companyID uuid.UUID) (col string, sb *db.SQL, err error) {
 	col, ok := sortColumns[f.Sort]
 	if f.Sort == "" {
 		col, ok = "sort_name", true
 		f.Sort = "name"
 	}
 	if !ok {
-		return "", nil, nil, nil, errs.Field("query.sort", "must be name, created_at or updated_at", f.Sort)
+		return "", nil, errs.Field("query.sort", "must be name, created_at or updated_at", f.Sort)
 	}
 	// Query values go to PostgreSQL as text parameters, which cannot hold
 	// NUL or invalid UTF-8: refuse them here as the 422 they are, not a 500.
 	for _, v := range []struct{ field, value string }{{"query.q", f.Q}, {"query.tag", f.Tag}} {
 		if !isText(v.value) {
-			return "", nil, nil, nil, errs.Field(v.field, "must be UTF-8 text without NUL characters", nil)
+			return "", nil, errs.Field(v.field, "must be UTF-8 text without NUL characters", nil)
 		}
 	}
-	a := []any{companyID}
-	args = &a
-	arg = func(v any) string { *args = append(*args, v); return "$" + strconv.Itoa(len(*args)) }
-	sb = &strings.Builder{}
+	sb = db.NewSQL(companyID)
 	sb.WriteString("SELECT company_id, id, first_name, last_name, email, phone, company_name, title, tags, owner_id, custom_fields, created_at, updated_at, sort_name FROM contacts WHERE company_id = $1")
 	// Each word of q must start one of the contact's words (names, company,
 	// email parts) or its phone digits; see SearchWords.
 	words := SearchWords(f.Q)
 	for _, w := range words {
-		fmt.Fprintf(sb, " AND id IN (SELECT contact_id FROM contact_search_terms WHERE company_id = $1 AND term ^@ %s)", arg(w))
+		fmt.Fprintf(sb, " AND id IN (SELECT contact_id FROM contact_search_terms WHERE company_id = $1 AND term ^@ %s)", sb.Arg(w))
 	}
 	if len(words) == 0 && strings.TrimSpace(f.Q) != "" {
 		sb.WriteString(" AND false") // a search with no words finds nothing
 	}
 	if f.Tag != "" {
-		fmt.Fprintf(sb, " AND tags @> ARRAY[%s::text]", arg(f.Tag))
+		fmt.Fprintf(sb, " AND tags @> ARRAY[%s::text]", sb.Arg(f.Tag))
 	}
 	if f.OwnerID != nil {
-		fmt.Fprintf(sb, " AND owner_id = %s", arg(*f.OwnerID))
+		fmt.Fprintf(sb, " AND owner_id = %s", sb.Arg(*f.OwnerID))
 	}
-	return col, sb, args, arg, nil
+	return col, sb, nil
 }
 
 // List returns one page of the company's contacts.
@@ -82,7 +78,7 @@ func (s *Service) List(ctx context.Context, companyID uuid.UUID, f Filter) (*Pag
 	if f.Limit > 200 {
 		return nil, errs.Field("query.limit", "must be at most 200", f.Limit)
 	}
-	col, sb, args, arg, err := f.filterSQL(companyID)
+	col, sb, err := f.filterSQL(companyID)
 	if err != nil {
 		return nil, err
 	}
@@ -103,13 +99,13 @@ func (s *Service) List(ctx context.Context, companyID uuid.UUID, f Filter) (*Pag
 			}
 			cast = "::timestamptz"
 		}
-		fmt.Fprintf(sb, " AND (%s, id) %s (%s%s, %s)", col, cmp, arg(c.V), cast, arg(c.ID))
+		fmt.Fprintf(sb, " AND (%s, id) %s (%s%s, %s)", col, cmp, sb.Arg(c.V), cast, sb.Arg(c.ID))
 	}
-	fmt.Fprintf(sb, " ORDER BY %s %s, id %s LIMIT %s", col, dir, dir, arg(f.Limit+1))
+	fmt.Fprintf(sb, " ORDER BY %s %s, id %s LIMIT %s", col, dir, dir, sb.Arg(f.Limit+1))
 
 	page := &Page{Items: []Contact{}}
 	err = s.db.InTenant(ctx, companyID, func(q *db.Q) error {
-		rows, err := q.Tx.Query(ctx, sb.String(), *args...)
+		rows, err := q.Tx.Query(ctx, sb.String(), sb.Args...)
 		if err != nil {
 			return fmt.Errorf("list contacts: %w", err)
 		}

@@ -81,37 +81,38 @@ func ParseFilter(get func(string) string) (Filter, error) {
 	return f, fe.Err()
 }
 
-// where builds the filter's conditions. This is the reviewed filter builder
+// selectSQL builds the SELECT with the filter's conditions. This is the reviewed filter builder
 // for deals: SQL text only from constants, every value a bind parameter.
-func (f Filter) where(companyID uuid.UUID) (string, []any) {
-	args := []any{companyID}
-	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
-	var sb strings.Builder
-	sb.WriteString(" WHERE company_id = $1")
-	for col, v := range map[string]*uuid.UUID{"pipeline_id": f.PipelineID, "stage_id": f.StageID, "owner_id": f.OwnerID, "contact_id": f.ContactID} {
-		if v != nil {
-			fmt.Fprintf(&sb, " AND %s = %s", col, arg(*v))
+func (f Filter) selectSQL(companyID uuid.UUID) *db.SQL {
+	sb := db.NewSQL(companyID)
+	sb.WriteString("SELECT " + dealColumns + " FROM deals WHERE company_id = $1")
+	for _, c := range []struct {
+		col string
+		v   *uuid.UUID
+	}{{"pipeline_id", f.PipelineID}, {"stage_id", f.StageID}, {"owner_id", f.OwnerID}, {"contact_id", f.ContactID}} {
+		if c.v != nil {
+			fmt.Fprintf(sb, " AND %s = %s", c.col, sb.Arg(*c.v))
 		}
 	}
 	if f.Status != "" {
-		fmt.Fprintf(&sb, " AND status = %s", arg(f.Status))
+		fmt.Fprintf(sb, " AND status = %s", sb.Arg(f.Status))
 	}
 	if f.MinValue != nil {
-		fmt.Fprintf(&sb, " AND value >= %s", arg(*f.MinValue))
+		fmt.Fprintf(sb, " AND value >= %s", sb.Arg(*f.MinValue))
 	}
 	if f.MaxValue != nil {
-		fmt.Fprintf(&sb, " AND value <= %s", arg(*f.MaxValue))
+		fmt.Fprintf(sb, " AND value <= %s", sb.Arg(*f.MaxValue))
 	}
 	if f.CloseFrom != nil {
-		fmt.Fprintf(&sb, " AND expected_close_date >= %s", arg(*f.CloseFrom))
+		fmt.Fprintf(sb, " AND expected_close_date >= %s", sb.Arg(*f.CloseFrom))
 	}
 	if f.CloseTo != nil {
-		fmt.Fprintf(&sb, " AND expected_close_date <= %s", arg(*f.CloseTo))
+		fmt.Fprintf(sb, " AND expected_close_date <= %s", sb.Arg(*f.CloseTo))
 	}
 	if q := strings.ToLower(strings.TrimSpace(f.Q)); q != "" {
-		fmt.Fprintf(&sb, " AND lower(title) LIKE %s", arg("%"+strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q)+"%"))
+		fmt.Fprintf(sb, " AND lower(title) LIKE %s", sb.Arg("%"+strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q)+"%"))
 	}
-	return sb.String(), args
+	return sb
 }
 
 const dealColumns = "company_id, id, pipeline_id, stage_id, title, value, currency, contact_id, owner_id, position, status, expected_close_date, closed_at, close_reason, created_at, updated_at"
@@ -125,7 +126,7 @@ func (s *Service) List(ctx context.Context, companyID uuid.UUID, f Filter) (*Pag
 	if col == "" {
 		col = "created_at"
 	}
-	where, args := f.where(companyID)
+	sb := f.selectSQL(companyID)
 	dir, cmp := "ASC", ">"
 	if f.Desc {
 		dir, cmp = "DESC", "<"
@@ -145,14 +146,12 @@ func (s *Service) List(ctx context.Context, companyID uuid.UUID, f Filter) (*Pag
 		if err != nil {
 			return nil, errs.Field("query.cursor", "is not a cursor from this list", f.Cursor)
 		}
-		args = append(args, c.V, c.ID)
-		where += fmt.Sprintf(" AND (%s, id) %s ($%d%s, $%d)", col, cmp, len(args)-1, cast, len(args))
+		fmt.Fprintf(sb, " AND (%s, id) %s (%s%s, %s)", col, cmp, sb.Arg(c.V), cast, sb.Arg(c.ID))
 	}
-	args = append(args, f.Limit+1)
-	sql := fmt.Sprintf("SELECT %s FROM deals%s ORDER BY %s %s, id %s LIMIT $%d", dealColumns, where, col, dir, dir, len(args))
+	fmt.Fprintf(sb, " ORDER BY %s %s, id %s LIMIT %s", col, dir, dir, sb.Arg(f.Limit+1))
 	page := &Page{Items: []Deal{}}
 	err := s.db.InTenant(ctx, companyID, func(q *db.Q) error {
-		rows, err := q.Tx.Query(ctx, sql, args...)
+		rows, err := q.Tx.Query(ctx, sb.String(), sb.Args...)
 		if err != nil {
 			return fmt.Errorf("list deals: %w", err)
 		}
@@ -190,10 +189,10 @@ func (s *Service) List(ctx context.Context, companyID uuid.UUID, f Filter) (*Pag
 
 // Each streams every deal matching f (no paging) to fn, for exports.
 func (s *Service) Each(ctx context.Context, companyID uuid.UUID, f Filter, fn func(Deal) error) error {
-	where, args := f.where(companyID)
-	sql := fmt.Sprintf("SELECT %s FROM deals%s ORDER BY created_at, id", dealColumns, where)
+	sb := f.selectSQL(companyID)
+	sb.WriteString(" ORDER BY created_at, id")
 	return s.db.InTenant(ctx, companyID, func(q *db.Q) error {
-		rows, err := q.Tx.Query(ctx, sql, args...)
+		rows, err := q.Tx.Query(ctx, sb.String(), sb.Args...)
 		if err != nil {
 			return fmt.Errorf("export deals: %w", err)
 		}
