@@ -4,6 +4,7 @@ package pipelines
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -99,12 +100,22 @@ func (s *Service) List(ctx context.Context, companyID uuid.UUID) ([]Pipeline, er
 		if err != nil {
 			return fmt.Errorf("list pipelines: %w", err)
 		}
+		// Three queries whatever the number of pipelines.
+		stages, err := q.ListAllStages(ctx, companyID)
+		if err != nil {
+			return fmt.Errorf("list stages: %w", err)
+		}
+		stats, err := q.CompanyStageStats(ctx, companyID)
+		if err != nil {
+			return fmt.Errorf("stage stats: %w", err)
+		}
+		totals := totalsByStage(stats)
+		byPipeline := map[uuid.UUID][]dbq.PipelineStage{}
+		for _, st := range stages {
+			byPipeline[st.PipelineID] = append(byPipeline[st.PipelineID], st)
+		}
 		for _, p := range ps {
-			full, err := load(ctx, q, companyID, p)
-			if err != nil {
-				return err
-			}
-			out = append(out, *full)
+			out = append(out, *assemble(p, byPipeline[p.ID], totals))
 		}
 		return nil
 	})
@@ -142,14 +153,27 @@ func load(ctx context.Context, q *db.Q, companyID uuid.UUID, p dbq.Pipeline) (*P
 	if err != nil {
 		return nil, fmt.Errorf("stage stats: %w", err)
 	}
+	rows := make([]dbq.CompanyStageStatsRow, len(stats))
+	for i, st := range stats {
+		rows[i] = dbq.CompanyStageStatsRow(st)
+	}
+	return assemble(p, stages, totalsByStage(rows)), nil
+}
+
+func totalsByStage(stats []dbq.CompanyStageStatsRow) map[uuid.UUID][]Total {
 	byStage := map[uuid.UUID][]Total{}
 	for _, st := range stats {
 		byStage[st.StageID] = append(byStage[st.StageID], Total{Currency: st.Currency, Deals: st.Deals, Value: money(st.TotalValue)})
 	}
+	return byStage
+}
+
+// assemble builds a pipeline from its ordered stages and the per-stage totals.
+func assemble(p dbq.Pipeline, stages []dbq.PipelineStage, byStage map[uuid.UUID][]Total) *Pipeline {
 	out := &Pipeline{ID: p.ID, Name: p.Name, Position: p.Position, CreatedAt: p.CreatedAt, Stages: []Stage{}}
 	for _, st := range stages {
 		s := Stage{ID: st.ID, PipelineID: st.PipelineID, Name: st.Name, Position: st.Position,
-			Probability: st.Probability, Kind: st.Kind, TotalValue: "0.00", Totals: byStage[st.ID]}
+			Probability: st.Probability, Kind: st.Kind, TotalValue: "0.00", Totals: slices.Clone(byStage[st.ID])}
 		if s.Totals == nil {
 			s.Totals = []Total{}
 		}
@@ -167,7 +191,7 @@ func load(ctx context.Context, q *db.Q, companyID uuid.UUID, p dbq.Pipeline) (*P
 		}
 		out.Stages = append(out.Stages, s)
 	}
-	return out, nil
+	return out
 }
 
 func money(d decimal.Decimal) string { return d.StringFixed(2) }

@@ -12,6 +12,46 @@ import (
 	"github.com/shopspring/decimal"
 )
 
+const companyStageStats = `-- name: CompanyStageStats :many
+SELECT stage_id, currency, count(*)::bigint AS deals, coalesce(sum(value), 0)::numeric AS total_value
+FROM deals WHERE company_id = $1
+GROUP BY stage_id, currency
+ORDER BY stage_id, currency
+`
+
+type CompanyStageStatsRow struct {
+	StageID    uuid.UUID
+	Currency   string
+	Deals      int64
+	TotalValue decimal.Decimal
+}
+
+// StageStats for every pipeline of the company at once.
+func (q *Queries) CompanyStageStats(ctx context.Context, companyID uuid.UUID) ([]CompanyStageStatsRow, error) {
+	rows, err := q.db.Query(ctx, companyStageStats, companyID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []CompanyStageStatsRow
+	for rows.Next() {
+		var i CompanyStageStatsRow
+		if err := rows.Scan(
+			&i.StageID,
+			&i.Currency,
+			&i.Deals,
+			&i.TotalValue,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const countDealsInPipeline = `-- name: CountDealsInPipeline :one
 SELECT count(*) FROM deals WHERE company_id = $1 AND pipeline_id = $2
 `

@@ -51,3 +51,10 @@ ORDER BY stage_id, currency;
 
 -- name: CountDealsInPipeline :one
 SELECT count(*) FROM deals WHERE company_id = $1 AND pipeline_id = $2;
+
+-- name: CompanyStageStats :many
+-- StageStats for every pipeline of the company at once.
+SELECT stage_id, currency, count(*)::bigint AS deals, coalesce(sum(value), 0)::numeric AS total_value
+FROM deals WHERE company_id = $1
+GROUP BY stage_id, currency
+ORDER BY stage_id, currency;
