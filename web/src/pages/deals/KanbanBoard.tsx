@@ -116,12 +116,15 @@ export function KanbanBoard({ stages, deals, version, ownerName, ownerFullName, 
   useLayoutEffect(() => {
     stageIdsRef.current = stageIds;
   }, [stageIds]);
-  const coordinateGetter: KeyboardCoordinateGetter = useCallback((event, { context: { active, over, droppableRects } }) => {
+  const coordinateGetter: KeyboardCoordinateGetter = useCallback((event, { context: { active, over, droppableRects, droppableContainers } }) => {
     if (!['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight'].includes(event.code)) return undefined;
     event.preventDefault();
     if (!active) return undefined;
     const target = keyboardTarget(colsRef.current, stageIdsRef.current, String(active.id), over ? String(over.id) : null, event.code);
-    const rect = target ? droppableRects.get(target) : undefined;
+    if (!target) return undefined;
+    // dnd-kit measures the droppables in an effect after the drag starts; an
+    // arrow key pressed right after Space would otherwise be dropped silently.
+    const rect = droppableRects.get(target) ?? droppableContainers.get(target)?.node.current?.getBoundingClientRect();
     return rect ? { x: rect.left, y: rect.top } : undefined;
   }, []);
   const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 6 } }), useSensor(KeyboardSensor, { coordinateGetter }));
