@@ -110,6 +110,8 @@ const MyTasksLimit = 100
 const (
 	KindActivity    = "activity"
 	KindStageChange = "stage_change"
+	KindSMS         = "sms"
+	KindCall        = "call"
 )
 
 // Timeline is one page of a contact's or deal's history, newest first.
@@ -119,13 +121,46 @@ type Timeline struct {
 }
 
 // TimelineItem is one entry of a timeline; exactly the field named by kind
-// is set. More kinds (sms, email, call) will be added.
+// is set. Contact timelines also carry text messages and phone calls.
 type TimelineItem struct {
-	Kind        string       `json:"kind" enum:"activity,stage_change"`
-	ID          uuid.UUID    `json:"id" format:"uuid" doc:"The id of the activity or stage change."`
-	At          time.Time    `json:"at" doc:"When it happened: an activity's created_at, a stage change's changed_at."`
-	Activity    *Activity    `json:"activity,omitempty"`
-	StageChange *StageChange `json:"stage_change,omitempty"`
+	Kind        string        `json:"kind" enum:"activity,stage_change,sms,call"`
+	ID          uuid.UUID     `json:"id" format:"uuid" doc:"The id of the activity, stage change, message or call."`
+	At          time.Time     `json:"at" doc:"When it happened: an activity's, message's or call's created_at, a stage change's changed_at."`
+	Activity    *Activity     `json:"activity,omitempty"`
+	StageChange *StageChange  `json:"stage_change,omitempty"`
+	SMS         *TimelineSMS  `json:"sms,omitempty"`
+	Call        *TimelineCall `json:"call,omitempty"`
+}
+
+// TimelineSMS is a text message on a contact's timeline.
+type TimelineSMS struct {
+	ID           uuid.UUID `json:"id" format:"uuid"`
+	ThreadID     uuid.UUID `json:"thread_id" format:"uuid"`
+	Direction    string    `json:"direction" enum:"inbound,outbound"`
+	From         string    `json:"from"`
+	To           string    `json:"to"`
+	Body         string    `json:"body"`
+	MediaURLs    []string  `json:"media_urls"`
+	Status       string    `json:"status" enum:"queued,sending,sent,delivered,undelivered,failed,received"`
+	ErrorCode    *int32    `json:"error_code" nullable:"true"`
+	ErrorMessage string    `json:"error_message"`
+	SentByName   string    `json:"sent_by_name"`
+	CreatedAt    time.Time `json:"created_at"`
+}
+
+// TimelineCall is a phone call on a contact's timeline.
+type TimelineCall struct {
+	ID              uuid.UUID `json:"id" format:"uuid"`
+	Direction       string    `json:"direction" enum:"inbound,outbound"`
+	Status          string    `json:"status"`
+	From            string    `json:"from"`
+	To              string    `json:"to"`
+	DurationSeconds int32     `json:"duration_seconds"`
+	AnsweredBy      string    `json:"answered_by"`
+	HasRecording    bool      `json:"has_recording"`
+	Notes           string    `json:"notes"`
+	UserName        string    `json:"user_name"`
+	CreatedAt       time.Time `json:"created_at"`
 }
 
 // StageChange is a deal moving from one stage to another.

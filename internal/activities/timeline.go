@@ -111,13 +111,17 @@ func (s *Service) timeline(ctx context.Context, companyID uuid.UUID, limit int, 
 			out.NextCursor = cursor.Encode(timelineCursor{At: last.at, ID: last.id})
 			entries = entries[:limit]
 		}
-		var activityIDs, stageIDs []uuid.UUID
+		var activityIDs, stageIDs, smsIDs, callIDs []uuid.UUID
 		for _, e := range entries {
 			switch e.kind {
 			case KindActivity:
 				activityIDs = append(activityIDs, e.id)
 			case KindStageChange:
 				stageIDs = append(stageIDs, e.id)
+			case KindSMS:
+				smsIDs = append(smsIDs, e.id)
+			case KindCall:
+				callIDs = append(callIDs, e.id)
 			}
 		}
 		activities := map[uuid.UUID]*Activity{}
@@ -142,11 +146,16 @@ func (s *Service) timeline(ctx context.Context, companyID uuid.UUID, limit int, 
 				changes[c.ID] = &c
 			}
 		}
+		messages, calls, err := timelineMessagesAndCalls(ctx, q, companyID, smsIDs, callIDs)
+		if err != nil {
+			return err
+		}
 		// An entry whose details are gone (deleted between the two reads)
 		// is left out rather than shown empty.
 		for _, e := range entries {
-			it := TimelineItem{Kind: e.kind, ID: e.id, At: e.at, Activity: activities[e.id], StageChange: changes[e.id]}
-			if (e.kind == KindActivity && it.Activity != nil) || (e.kind == KindStageChange && it.StageChange != nil) {
+			it := TimelineItem{Kind: e.kind, ID: e.id, At: e.at, Activity: activities[e.id], StageChange: changes[e.id],
+				SMS: messages[e.id], Call: calls[e.id]}
+			if it.Activity != nil || it.StageChange != nil || it.SMS != nil || it.Call != nil {
 				out.Items = append(out.Items, it)
 			}
 		}
@@ -156,4 +165,36 @@ func (s *Service) timeline(ctx context.Context, companyID uuid.UUID, limit int, 
 		return nil, err
 	}
 	return out, nil
+}
+
+func timelineMessagesAndCalls(ctx context.Context, q *db.Q, companyID uuid.UUID, smsIDs, callIDs []uuid.UUID) (
+	map[uuid.UUID]*TimelineSMS, map[uuid.UUID]*TimelineCall, error) {
+	messages, calls := map[uuid.UUID]*TimelineSMS{}, map[uuid.UUID]*TimelineCall{}
+	if len(smsIDs) > 0 {
+		rows, err := q.GetTimelineSMS(ctx, dbq.GetTimelineSMSParams{CompanyID: companyID, Ids: smsIDs})
+		if err != nil {
+			return nil, nil, fmt.Errorf("timeline messages: %w", err)
+		}
+		for _, r := range rows {
+			media := r.MediaUrls
+			if media == nil {
+				media = []string{}
+			}
+			messages[r.ID] = &TimelineSMS{ID: r.ID, ThreadID: r.ThreadID, Direction: r.Direction, From: r.FromNumber, To: r.ToNumber,
+				Body: r.Body, MediaURLs: media, Status: r.Status, ErrorCode: r.ErrorCode, ErrorMessage: r.ErrorMessage,
+				SentByName: r.SentByName, CreatedAt: r.CreatedAt}
+		}
+	}
+	if len(callIDs) > 0 {
+		rows, err := q.GetTimelineCalls(ctx, dbq.GetTimelineCallsParams{CompanyID: companyID, Ids: callIDs})
+		if err != nil {
+			return nil, nil, fmt.Errorf("timeline calls: %w", err)
+		}
+		for _, r := range rows {
+			calls[r.ID] = &TimelineCall{ID: r.ID, Direction: r.Direction, Status: r.Status, From: r.FromNumber, To: r.ToNumber,
+				DurationSeconds: r.DurationSeconds, AnsweredBy: r.AnsweredBy, HasRecording: r.HasRecording, Notes: r.Notes,
+				UserName: r.UserName, CreatedAt: r.CreatedAt}
+		}
+	}
+	return messages, calls, nil
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/salescrm/crm/internal/analytics"
 	"github.com/salescrm/crm/internal/auth"
 	"github.com/salescrm/crm/internal/blob"
+	"github.com/salescrm/crm/internal/calls"
 	"github.com/salescrm/crm/internal/config"
 	"github.com/salescrm/crm/internal/contacts"
 	"github.com/salescrm/crm/internal/db"
@@ -30,7 +31,10 @@ import (
 	"github.com/salescrm/crm/internal/imports"
 	"github.com/salescrm/crm/internal/jobs"
 	"github.com/salescrm/crm/internal/pipelines"
+	"github.com/salescrm/crm/internal/secrets"
 	"github.com/salescrm/crm/internal/seed"
+	"github.com/salescrm/crm/internal/sms"
+	"github.com/salescrm/crm/internal/telephony"
 	"github.com/salescrm/crm/internal/tenancy"
 	"github.com/salescrm/crm/internal/webui"
 	"github.com/salescrm/crm/web"
@@ -52,6 +56,9 @@ type App struct {
 	Activities *activities.Service
 	Imports    *imports.Service
 	Analytics  *analytics.Service
+	Telephony  *telephony.Service
+	SMS        *sms.Service
+	Calls      *calls.Service
 	Server     *httpapi.Server
 	// Workers is where domain packages register their job workers, before
 	// the jobs client is made; Jobs inserts and works them.
@@ -89,6 +96,19 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts auth.Opt
 	a.Auth.OnCompanyCreated = pipelines.CreateDefault
 	a.Imports = imports.NewService(imports.Deps{DB: d, Blobs: blob.NewLocal(filepath.Join(cfg.DataDir, "blobs")),
 		Auth: a.Auth, Contacts: a.Contacts, Deals: a.Deals, Log: log})
+	box, err := secrets.NewBox(cfg.SecretKeyID, cfg.SecretKey, nil)
+	if err != nil {
+		a.Close()
+		return nil, fmt.Errorf("secret key: %w", err)
+	}
+	tw, err := telephony.NewTwilio(cfg.TwilioAPIURL)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.Telephony = telephony.NewService(d, box, tw, cfg.PublicURL)
+	a.SMS = sms.NewService(d, a.Telephony, tw)
+	a.Calls = calls.NewService(d, a.Telephony, tw)
 	a.Workers = river.NewWorkers()
 	registerWorkers(a)
 	if a.Jobs, err = jobs.New(d.Pool, log, a.Workers, periodicJobs()); err != nil {
@@ -96,11 +116,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts auth.Opt
 		return nil, err
 	}
 	a.Imports.SetJobs(a.Jobs)
+	a.SMS.SetJobs(a.Jobs)
+	a.Calls.SetJobs(a.Jobs)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	webHandler, _ := webui.Handler(mustSub(web.Dist, "dist"))
 	a.Server = httpapi.New(httpapi.Deps{Log: log, DB: d, Auditor: auditor, Auth: a.Auth, Contacts: a.Contacts,
 		Pipelines: a.Pipelines, Deals: a.Deals, Activities: a.Activities, Imports: a.Imports, Analytics: a.Analytics,
+		Telephony: a.Telephony, SMS: a.SMS, Calls: a.Calls,
 		SecureCookies: cfg.SecureCookies(), Web: webHandler, Registry: reg, Version: Version})
 	return a, nil
 }

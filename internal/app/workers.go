@@ -6,7 +6,9 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/salescrm/crm/internal/auth"
+	"github.com/salescrm/crm/internal/calls"
 	"github.com/salescrm/crm/internal/imports"
+	"github.com/salescrm/crm/internal/sms"
 )
 
 // registerWorkers adds every domain package's job workers. Each tenant job's
@@ -15,6 +17,9 @@ import (
 func registerWorkers(a *App) {
 	river.AddWorker(a.Workers, &auth.PruneWorker{Service: a.Auth})
 	river.AddWorker(a.Workers, &imports.Worker{Service: a.Imports})
+	river.AddWorker(a.Workers, &sms.SendWorker{Service: a.SMS})
+	river.AddWorker(a.Workers, &sms.SimulateWorker{Service: a.SMS})
+	river.AddWorker(a.Workers, &calls.SimulateWorker{Service: a.Calls})
 }
 
 // periodicJobs are run by whichever server is River's leader.

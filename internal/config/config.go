@@ -27,6 +27,7 @@ type Config struct {
 	MigrateDatabaseURL  string // owner role
 	PlatformDatabaseURL string // platform role (BYPASSRLS, read-only)
 	PublicURL           string
+	TwilioAPIURL        string // Twilio's REST API; tests point it at a fake
 	SecretKey           []byte // 32 bytes, AES-256
 	SecretKeyID         string
 	PGPort              int // port of the private cluster
@@ -48,6 +49,7 @@ func Load(getenv func(string) string) (Config, error) {
 		Addr:            orDefault(getenv("CRM_ADDR"), ":8080"),
 		DataDir:         orDefault(getenv("CRM_DATA_DIR"), "./data"),
 		PublicURL:       strings.TrimRight(getenv("CRM_PUBLIC_URL"), "/"),
+		TwilioAPIURL:    strings.TrimRight(orDefault(getenv("CRM_TWILIO_API_URL"), "https://api.twilio.com"), "/"),
 		LogLevel:        orDefault(getenv("CRM_LOG_LEVEL"), "info"),
 		ShutdownTimeout: 15 * time.Second,
 	}
@@ -88,6 +90,9 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		bad("CRM_PUBLIC_URL", "must be an absolute http(s) URL")
+	}
+	if u, err := url.Parse(c.TwilioAPIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("CRM_TWILIO_API_URL", "must be an absolute http(s) URL")
 	}
 	port := orDefault(getenv("CRM_PG_PORT"), "54329")
 	if c.PGPort, err = strconv.Atoi(port); err != nil || c.PGPort <= 0 || c.PGPort > 65535 {
@@ -194,7 +199,7 @@ func orDefault(v, d string) string {
 // Redacted returns the configuration for logging, without secrets.
 func (c Config) Redacted() map[string]any {
 	return map[string]any{
-		"env": c.Env, "addr": c.Addr, "data_dir": c.DataDir, "public_url": c.PublicURL,
+		"env": c.Env, "addr": c.Addr, "data_dir": c.DataDir, "public_url": c.PublicURL, "twilio_api_url": c.TwilioAPIURL,
 		"database_url": redactURL(c.DatabaseURL), "private_cluster": c.DatabaseURL == "",
 		"secret_key_id": c.SecretKeyID, "seed": c.Seed,
 	}

@@ -24,6 +24,7 @@ const (
 	Throttled    Code = "throttled"    // 429
 	TooLarge     Code = "too_large"    // 413
 	Unavailable  Code = "unavailable"  // 503
+	Upstream     Code = "upstream"     // 502: a provider (Twilio) refused or failed
 )
 
 // FieldError names one field that is wrong. Field is a JSON path such as

@@ -25,6 +25,7 @@ var statusOf = map[errs.Code]int{
 	errs.Throttled:    http.StatusTooManyRequests,
 	errs.TooLarge:     http.StatusRequestEntityTooLarge,
 	errs.Unavailable:  http.StatusServiceUnavailable,
+	errs.Upstream:     http.StatusBadGateway,
 }
 
 // problem is the RFC 9457 body, with a Retry-After header for 429s.

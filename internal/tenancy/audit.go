@@ -27,6 +27,8 @@ var PlatformTables = map[string]string{
 	"invites":        "looked up by hashed link secret before the invitee belongs to the company",
 	"login_failures": "throttling keyed by email and address, before any company is known",
 	"audit_log":      "platform-level record, including platform administrators' reads across companies",
+	"twilio_routes": "inbound routing key: a Twilio number to its company, read by the webhook router before any company is known; " +
+		"its primary key makes a number belong to one company on the whole platform",
 }
 
 // Reference is a reference between tenant data, declared here as well as in
@@ -57,6 +59,21 @@ var References = []Reference{
 	{Table: "activities", Column: "deal_id", RefTable: "deals", RefColumn: "id"},
 	{Table: "imports", Column: "created_by", RefTable: "memberships", RefColumn: "user_id"},
 	{Table: "import_failures", Column: "import_id", RefTable: "imports", RefColumn: "id"},
+	{Table: "phone_numbers", Column: "number", RefTable: "twilio_routes", RefColumn: "number"},
+	{Table: "phone_numbers", Column: "user_id", RefTable: "memberships", RefColumn: "user_id"},
+	{Table: "user_phones", Column: "user_id", RefTable: "memberships", RefColumn: "user_id"},
+	{Table: "sms_threads", Column: "contact_id", RefTable: "contacts", RefColumn: "id"},
+	{Table: "sms_messages", Column: "thread_id", RefTable: "sms_threads", RefColumn: "id"},
+	{Table: "sms_messages", Column: "contact_id", RefTable: "contacts", RefColumn: "id"},
+	{Table: "sms_messages", Column: "phone_number_id", RefTable: "phone_numbers", RefColumn: "id"},
+	{Table: "sms_messages", Column: "sent_by", RefTable: "memberships", RefColumn: "user_id"},
+	{Table: "sms_consents", Column: "contact_id", RefTable: "contacts", RefColumn: "id"},
+	{Table: "sms_consents", Column: "phone_number_id", RefTable: "phone_numbers", RefColumn: "id"},
+	{Table: "sms_consents", Column: "created_by", RefTable: "memberships", RefColumn: "user_id"},
+	{Table: "calls", Column: "contact_id", RefTable: "contacts", RefColumn: "id"},
+	{Table: "calls", Column: "phone_number_id", RefTable: "phone_numbers", RefColumn: "id"},
+	{Table: "calls", Column: "user_id", RefTable: "memberships", RefColumn: "user_id"},
+	{Table: "calls", Column: "activity_id", RefTable: "activities", RefColumn: "id"},
 }
 
 // Finding is one problem the audit found.

@@ -67,6 +67,20 @@ SELECT t.kind::text AS kind, t.at::timestamptz AS at, t.id::uuid AS id FROM (
        AND (s.changed_at, s.id) < (coalesce($3::timestamptz, 'infinity'::timestamptz),
                                    coalesce($4::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid))
      ORDER BY s.changed_at DESC, s.id DESC LIMIT $5)
+    UNION ALL
+    (SELECT 'sms'::text, m.created_at, m.id
+     FROM sms_messages m
+     WHERE m.company_id = $1 AND m.contact_id = $2::uuid
+       AND (m.created_at, m.id) < (coalesce($3::timestamptz, 'infinity'::timestamptz),
+                                   coalesce($4::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid))
+     ORDER BY m.created_at DESC, m.id DESC LIMIT $5)
+    UNION ALL
+    (SELECT 'call'::text, k.created_at, k.id
+     FROM calls k
+     WHERE k.company_id = $1 AND k.contact_id = $2::uuid
+       AND (k.created_at, k.id) < (coalesce($3::timestamptz, 'infinity'::timestamptz),
+                                   coalesce($4::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid))
+     ORDER BY k.created_at DESC, k.id DESC LIMIT $5)
 ) t
 ORDER BY t.at DESC, t.id DESC
 LIMIT $5
@@ -93,7 +107,7 @@ type ContactTimelineRow struct {
 // GetStageChangesByIDs), so a new kind (sms, email, call) is one more arm
 // here and one more loader. Without a cursor the page starts at the end of
 // time; coalesce keeps the bound a plain index condition in a generic plan.
-// A contact's activities, the activities of its deals, and its deals' stage changes.
+// A contact's activities, the activities of its deals, its deals' stage changes, its text messages and its calls.
 func (q *Queries) ContactTimeline(ctx context.Context, arg ContactTimelineParams) ([]ContactTimelineRow, error) {
 	rows, err := q.db.Query(ctx, contactTimeline,
 		arg.CompanyID,
@@ -430,6 +444,128 @@ func (q *Queries) GetStageChangesByIDs(ctx context.Context, arg GetStageChangesB
 			&i.ChangedBy,
 			&i.ChangedByName,
 			&i.ChangedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const getTimelineCalls = `-- name: GetTimelineCalls :many
+SELECT k.id, k.direction, k.status, k.from_number, k.to_number, k.duration_seconds, k.answered_by,
+       k.recording_url <> '' AS has_recording, k.notes, k.created_at, coalesce(u.name, '')::text AS user_name
+FROM calls k
+LEFT JOIN memberships m ON m.company_id = k.company_id AND m.user_id = k.user_id
+LEFT JOIN users u ON u.id = m.user_id
+WHERE k.company_id = $1 AND k.id = ANY($2::uuid[])
+`
+
+type GetTimelineCallsParams struct {
+	CompanyID uuid.UUID
+	Ids       []uuid.UUID
+}
+
+type GetTimelineCallsRow struct {
+	ID              uuid.UUID
+	Direction       string
+	Status          string
+	FromNumber      string
+	ToNumber        string
+	DurationSeconds int32
+	AnsweredBy      string
+	HasRecording    bool
+	Notes           string
+	CreatedAt       time.Time
+	UserName        string
+}
+
+func (q *Queries) GetTimelineCalls(ctx context.Context, arg GetTimelineCallsParams) ([]GetTimelineCallsRow, error) {
+	rows, err := q.db.Query(ctx, getTimelineCalls, arg.CompanyID, arg.Ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []GetTimelineCallsRow
+	for rows.Next() {
+		var i GetTimelineCallsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Direction,
+			&i.Status,
+			&i.FromNumber,
+			&i.ToNumber,
+			&i.DurationSeconds,
+			&i.AnsweredBy,
+			&i.HasRecording,
+			&i.Notes,
+			&i.CreatedAt,
+			&i.UserName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const getTimelineSMS = `-- name: GetTimelineSMS :many
+SELECT m.id, m.thread_id, m.direction, m.from_number, m.to_number, m.body, m.media_urls, m.status, m.error_code,
+       m.error_message, m.created_at, coalesce(u.name, '')::text AS sent_by_name
+FROM sms_messages m
+LEFT JOIN memberships ms ON ms.company_id = m.company_id AND ms.user_id = m.sent_by
+LEFT JOIN users u ON u.id = ms.user_id
+WHERE m.company_id = $1 AND m.id = ANY($2::uuid[])
+`
+
+type GetTimelineSMSParams struct {
+	CompanyID uuid.UUID
+	Ids       []uuid.UUID
+}
+
+type GetTimelineSMSRow struct {
+	ID           uuid.UUID
+	ThreadID     uuid.UUID
+	Direction    string
+	FromNumber   string
+	ToNumber     string
+	Body         string
+	MediaUrls    []string
+	Status       string
+	ErrorCode    *int32
+	ErrorMessage string
+	CreatedAt    time.Time
+	SentByName   string
+}
+
+func (q *Queries) GetTimelineSMS(ctx context.Context, arg GetTimelineSMSParams) ([]GetTimelineSMSRow, error) {
+	rows, err := q.db.Query(ctx, getTimelineSMS, arg.CompanyID, arg.Ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []GetTimelineSMSRow
+	for rows.Next() {
+		var i GetTimelineSMSRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.ThreadID,
+			&i.Direction,
+			&i.FromNumber,
+			&i.ToNumber,
+			&i.Body,
+			&i.MediaUrls,
+			&i.Status,
+			&i.ErrorCode,
+			&i.ErrorMessage,
+			&i.CreatedAt,
+			&i.SentByName,
 		); err != nil {
 			return nil, err
 		}

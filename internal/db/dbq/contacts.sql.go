@@ -12,6 +12,27 @@ import (
 	"github.com/google/uuid"
 )
 
+const adoptContactThread = `-- name: AdoptContactThread :execrows
+UPDATE sms_threads t SET contact_id = $1::uuid
+WHERE t.company_id = $2 AND t.contact_id = $3::uuid
+  AND NOT EXISTS (SELECT 1 FROM sms_threads s WHERE s.company_id = $2 AND s.contact_id = $1::uuid)
+`
+
+type AdoptContactThreadParams struct {
+	SurvivorID  uuid.UUID
+	CompanyID   uuid.UUID
+	DuplicateID uuid.UUID
+}
+
+// The survivor has no thread: the duplicate's becomes its.
+func (q *Queries) AdoptContactThread(ctx context.Context, arg AdoptContactThreadParams) (int64, error) {
+	result, err := q.db.Exec(ctx, adoptContactThread, arg.SurvivorID, arg.CompanyID, arg.DuplicateID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const createContact = `-- name: CreateContact :one
 INSERT INTO contacts (company_id, id, first_name, last_name, email, phone, company_name, title,
                       tags, owner_id, custom_fields)
@@ -82,6 +103,20 @@ func (q *Queries) DeleteContact(ctx context.Context, arg DeleteContactParams) (i
 		return 0, err
 	}
 	return result.RowsAffected(), nil
+}
+
+const deleteContactThread = `-- name: DeleteContactThread :exec
+DELETE FROM sms_threads WHERE company_id = $1 AND contact_id = $2
+`
+
+type DeleteContactThreadParams struct {
+	CompanyID   uuid.UUID
+	DuplicateID *uuid.UUID
+}
+
+func (q *Queries) DeleteContactThread(ctx context.Context, arg DeleteContactThreadParams) error {
+	_, err := q.db.Exec(ctx, deleteContactThread, arg.CompanyID, arg.DuplicateID)
+	return err
 }
 
 const deleteContacts = `-- name: DeleteContacts :execrows
@@ -297,6 +332,33 @@ func (q *Queries) InsertSystemActivity(ctx context.Context, arg InsertSystemActi
 	return err
 }
 
+const joinContactThreads = `-- name: JoinContactThreads :exec
+WITH s AS (SELECT x.id FROM sms_threads x WHERE x.company_id = $1 AND x.contact_id = $2::uuid),
+     d AS (SELECT y.id, y.unread_count, y.last_message_at, y.last_body, y.last_direction
+           FROM sms_threads y WHERE y.company_id = $1 AND y.contact_id = $3::uuid),
+     moved AS (UPDATE sms_messages m SET thread_id = (SELECT s.id FROM s)
+               WHERE m.company_id = $1 AND m.thread_id = (SELECT d.id FROM d))
+UPDATE sms_threads t SET unread_count = t.unread_count + d.unread_count,
+    last_message_at = greatest(t.last_message_at, d.last_message_at),
+    last_body = CASE WHEN d.last_message_at > t.last_message_at THEN d.last_body ELSE t.last_body END,
+    last_direction = CASE WHEN d.last_message_at > t.last_message_at THEN d.last_direction ELSE t.last_direction END
+FROM d
+WHERE t.company_id = $1 AND t.id = (SELECT s.id FROM s)
+`
+
+type JoinContactThreadsParams struct {
+	CompanyID   uuid.UUID
+	SurvivorID  uuid.UUID
+	DuplicateID uuid.UUID
+}
+
+// Both have threads: the duplicate's messages move into the survivor's,
+// which keeps the latest preview and both unread counts.
+func (q *Queries) JoinContactThreads(ctx context.Context, arg JoinContactThreadsParams) error {
+	_, err := q.db.Exec(ctx, joinContactThreads, arg.CompanyID, arg.SurvivorID, arg.DuplicateID)
+	return err
+}
+
 const listContactTags = `-- name: ListContactTags :many
 SELECT t::text AS tag, count(*) AS contacts
 FROM contacts, unnest(tags) AS t
@@ -348,6 +410,36 @@ func (q *Queries) MoveContactActivities(ctx context.Context, arg MoveContactActi
 	return result.RowsAffected(), nil
 }
 
+const moveContactCalls = `-- name: MoveContactCalls :exec
+UPDATE calls SET contact_id = $1 WHERE company_id = $2 AND contact_id = $3
+`
+
+type MoveContactCallsParams struct {
+	SurvivorID  *uuid.UUID
+	CompanyID   uuid.UUID
+	DuplicateID *uuid.UUID
+}
+
+func (q *Queries) MoveContactCalls(ctx context.Context, arg MoveContactCallsParams) error {
+	_, err := q.db.Exec(ctx, moveContactCalls, arg.SurvivorID, arg.CompanyID, arg.DuplicateID)
+	return err
+}
+
+const moveContactConsents = `-- name: MoveContactConsents :exec
+UPDATE sms_consents SET contact_id = $1 WHERE company_id = $2 AND contact_id = $3
+`
+
+type MoveContactConsentsParams struct {
+	SurvivorID  *uuid.UUID
+	CompanyID   uuid.UUID
+	DuplicateID *uuid.UUID
+}
+
+func (q *Queries) MoveContactConsents(ctx context.Context, arg MoveContactConsentsParams) error {
+	_, err := q.db.Exec(ctx, moveContactConsents, arg.SurvivorID, arg.CompanyID, arg.DuplicateID)
+	return err
+}
+
 const moveContactDeals = `-- name: MoveContactDeals :execrows
 UPDATE deals SET contact_id = $1, updated_at = now()
 WHERE company_id = $2 AND contact_id = $3
@@ -365,6 +457,25 @@ func (q *Queries) MoveContactDeals(ctx context.Context, arg MoveContactDealsPara
 		return 0, err
 	}
 	return result.RowsAffected(), nil
+}
+
+const moveContactMessages = `-- name: MoveContactMessages :exec
+
+UPDATE sms_messages SET contact_id = $1 WHERE company_id = $2 AND contact_id = $3
+`
+
+type MoveContactMessagesParams struct {
+	SurvivorID  *uuid.UUID
+	CompanyID   uuid.UUID
+	DuplicateID *uuid.UUID
+}
+
+// A merge moves the duplicate's text messages, calls and consent records to
+// the survivor. Its thread becomes the survivor's, or, when the survivor has
+// one, its messages join that thread and it goes.
+func (q *Queries) MoveContactMessages(ctx context.Context, arg MoveContactMessagesParams) error {
+	_, err := q.db.Exec(ctx, moveContactMessages, arg.SurvivorID, arg.CompanyID, arg.DuplicateID)
+	return err
 }
 
 const retagContacts = `-- name: RetagContacts :execrows

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/shopspring/decimal"
 )
 
@@ -46,6 +47,31 @@ type AuditLog struct {
 	CompanyID   *uuid.UUID
 	Action      string
 	Detail      json.RawMessage
+}
+
+type Call struct {
+	CompanyID         uuid.UUID
+	ID                uuid.UUID
+	ContactID         *uuid.UUID
+	PhoneNumberID     *uuid.UUID
+	UserID            *uuid.UUID
+	Direction         string
+	FromNumber        string
+	ToNumber          string
+	Status            string
+	AnsweredBy        string
+	DurationSeconds   int32
+	TwilioSid         *string
+	RecordingSid      string
+	RecordingUrl      string
+	RecordingDuration int32
+	Notes             string
+	ActivityID        *uuid.UUID
+	Simulated         bool
+	StartedAt         *time.Time
+	EndedAt           *time.Time
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
 }
 
 type Company struct {
@@ -166,6 +192,17 @@ type Membership struct {
 	CreatedAt time.Time
 }
 
+type PhoneNumber struct {
+	CompanyID    uuid.UUID
+	ID           uuid.UUID
+	Number       string
+	Label        string
+	UserID       *uuid.UUID
+	SmsPerSecond decimal.Decimal
+	NextSendAt   time.Time
+	CreatedAt    time.Time
+}
+
 type Pipeline struct {
 	CompanyID uuid.UUID
 	ID        uuid.UUID
@@ -198,6 +235,79 @@ type Session struct {
 	Ip         string
 }
 
+type SmsConsent struct {
+	CompanyID     uuid.UUID
+	ID            uuid.UUID
+	Phone         string
+	ContactID     *uuid.UUID
+	PhoneNumberID *uuid.UUID
+	Number        string
+	Action        string
+	Source        string
+	Keyword       string
+	CreatedBy     *uuid.UUID
+	CreatedAt     time.Time
+}
+
+type SmsMessage struct {
+	CompanyID      uuid.UUID
+	ID             uuid.UUID
+	ThreadID       uuid.UUID
+	ContactID      *uuid.UUID
+	PhoneNumberID  *uuid.UUID
+	Direction      string
+	FromNumber     string
+	ToNumber       string
+	Body           string
+	MediaUrls      []string
+	Segments       int32
+	Status         string
+	ErrorCode      *int32
+	ErrorMessage   string
+	TwilioSid      *string
+	Automated      bool
+	Simulated      bool
+	SendAt         *time.Time
+	IdempotencyKey *string
+	SentBy         *uuid.UUID
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+type SmsThread struct {
+	CompanyID     uuid.UUID
+	ID            uuid.UUID
+	ContactID     *uuid.UUID
+	Phone         string
+	LastMessageAt time.Time
+	LastBody      string
+	LastDirection string
+	UnreadCount   int32
+	CreatedAt     time.Time
+}
+
+type TwilioRoute struct {
+	Number    string
+	CompanyID uuid.UUID
+	CreatedAt time.Time
+}
+
+type TwilioSetting struct {
+	CompanyID        uuid.UUID
+	ID               uuid.UUID
+	Mode             string
+	AccountSid       string
+	AuthToken        string
+	HelpReply        string
+	QuietHoursStart  pgtype.Time
+	QuietHoursEnd    pgtype.Time
+	LastCheckAt      *time.Time
+	LastCheckOk      *bool
+	LastCheckMessage string
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
 type User struct {
 	ID              uuid.UUID
 	Email           string
@@ -206,4 +316,11 @@ type User struct {
 	IsPlatformAdmin bool
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
+}
+
+type UserPhone struct {
+	CompanyID uuid.UUID
+	UserID    uuid.UUID
+	Phone     string
+	UpdatedAt time.Time
 }

@@ -117,7 +117,7 @@ SELECT EXISTS (SELECT 1 FROM deals WHERE company_id = $1 AND id = $2);
 -- time; coalesce keeps the bound a plain index condition in a generic plan.
 
 -- name: ContactTimeline :many
--- A contact's activities, the activities of its deals, and its deals' stage changes.
+-- A contact's activities, the activities of its deals, its deals' stage changes, its text messages and its calls.
 SELECT t.kind::text AS kind, t.at::timestamptz AS at, t.id::uuid AS id FROM (
     (SELECT 'activity'::text AS kind, a.created_at AS at, a.id
      FROM activities a
@@ -142,6 +142,20 @@ SELECT t.kind::text AS kind, t.at::timestamptz AS at, t.id::uuid AS id FROM (
        AND (s.changed_at, s.id) < (coalesce(sqlc.narg(before_at)::timestamptz, 'infinity'::timestamptz),
                                    coalesce(sqlc.narg(before_id)::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid))
      ORDER BY s.changed_at DESC, s.id DESC LIMIT @lim)
+    UNION ALL
+    (SELECT 'sms'::text, m.created_at, m.id
+     FROM sms_messages m
+     WHERE m.company_id = @company_id AND m.contact_id = @contact_id::uuid
+       AND (m.created_at, m.id) < (coalesce(sqlc.narg(before_at)::timestamptz, 'infinity'::timestamptz),
+                                   coalesce(sqlc.narg(before_id)::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid))
+     ORDER BY m.created_at DESC, m.id DESC LIMIT @lim)
+    UNION ALL
+    (SELECT 'call'::text, k.created_at, k.id
+     FROM calls k
+     WHERE k.company_id = @company_id AND k.contact_id = @contact_id::uuid
+       AND (k.created_at, k.id) < (coalesce(sqlc.narg(before_at)::timestamptz, 'infinity'::timestamptz),
+                                   coalesce(sqlc.narg(before_id)::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid))
+     ORDER BY k.created_at DESC, k.id DESC LIMIT @lim)
 ) t
 ORDER BY t.at DESC, t.id DESC
 LIMIT @lim;
@@ -176,3 +190,19 @@ JOIN deals d ON d.company_id = s.company_id AND d.id = s.deal_id
 LEFT JOIN memberships m ON m.company_id = s.company_id AND m.user_id = s.changed_by
 LEFT JOIN users u ON u.id = m.user_id
 WHERE s.company_id = @company_id AND s.id = ANY(@ids::uuid[]);
+
+-- name: GetTimelineSMS :many
+SELECT m.id, m.thread_id, m.direction, m.from_number, m.to_number, m.body, m.media_urls, m.status, m.error_code,
+       m.error_message, m.created_at, coalesce(u.name, '')::text AS sent_by_name
+FROM sms_messages m
+LEFT JOIN memberships ms ON ms.company_id = m.company_id AND ms.user_id = m.sent_by
+LEFT JOIN users u ON u.id = ms.user_id
+WHERE m.company_id = @company_id AND m.id = ANY(@ids::uuid[]);
+
+-- name: GetTimelineCalls :many
+SELECT k.id, k.direction, k.status, k.from_number, k.to_number, k.duration_seconds, k.answered_by,
+       k.recording_url <> '' AS has_recording, k.notes, k.created_at, coalesce(u.name, '')::text AS user_name
+FROM calls k
+LEFT JOIN memberships m ON m.company_id = k.company_id AND m.user_id = k.user_id
+LEFT JOIN users u ON u.id = m.user_id
+WHERE k.company_id = @company_id AND k.id = ANY(@ids::uuid[]);

@@ -78,3 +78,40 @@ WHERE company_id = @company_id AND contact_id = @duplicate_id;
 -- name: InsertSystemActivity :exec
 INSERT INTO activities (company_id, id, type, subject, body, contact_id, created_by)
 VALUES ($1, $2, 'system', $3, $4, $5, $6);
+
+-- A merge moves the duplicate's text messages, calls and consent records to
+-- the survivor. Its thread becomes the survivor's, or, when the survivor has
+-- one, its messages join that thread and it goes.
+
+-- name: MoveContactMessages :exec
+UPDATE sms_messages SET contact_id = @survivor_id WHERE company_id = @company_id AND contact_id = @duplicate_id;
+
+-- name: MoveContactCalls :exec
+UPDATE calls SET contact_id = @survivor_id WHERE company_id = @company_id AND contact_id = @duplicate_id;
+
+-- name: MoveContactConsents :exec
+UPDATE sms_consents SET contact_id = @survivor_id WHERE company_id = @company_id AND contact_id = @duplicate_id;
+
+-- name: AdoptContactThread :execrows
+-- The survivor has no thread: the duplicate's becomes its.
+UPDATE sms_threads t SET contact_id = @survivor_id::uuid
+WHERE t.company_id = @company_id AND t.contact_id = @duplicate_id::uuid
+  AND NOT EXISTS (SELECT 1 FROM sms_threads s WHERE s.company_id = @company_id AND s.contact_id = @survivor_id::uuid);
+
+-- name: JoinContactThreads :exec
+-- Both have threads: the duplicate's messages move into the survivor's,
+-- which keeps the latest preview and both unread counts.
+WITH s AS (SELECT x.id FROM sms_threads x WHERE x.company_id = @company_id AND x.contact_id = @survivor_id::uuid),
+     d AS (SELECT y.id, y.unread_count, y.last_message_at, y.last_body, y.last_direction
+           FROM sms_threads y WHERE y.company_id = @company_id AND y.contact_id = @duplicate_id::uuid),
+     moved AS (UPDATE sms_messages m SET thread_id = (SELECT s.id FROM s)
+               WHERE m.company_id = @company_id AND m.thread_id = (SELECT d.id FROM d))
+UPDATE sms_threads t SET unread_count = t.unread_count + d.unread_count,
+    last_message_at = greatest(t.last_message_at, d.last_message_at),
+    last_body = CASE WHEN d.last_message_at > t.last_message_at THEN d.last_body ELSE t.last_body END,
+    last_direction = CASE WHEN d.last_message_at > t.last_message_at THEN d.last_direction ELSE t.last_direction END
+FROM d
+WHERE t.company_id = @company_id AND t.id = (SELECT s.id FROM s);
+
+-- name: DeleteContactThread :exec
+DELETE FROM sms_threads WHERE company_id = @company_id AND contact_id = @duplicate_id;

@@ -1,0 +1,83 @@
+-- Twilio settings, the company's phone numbers and members' own phones
+-- (internal/telephony). twilio_routes is a platform table: only the number
+-- queries here and the webhook router's RouteNumber touch it.
+
+-- name: GetTwilioSettings :one
+SELECT * FROM twilio_settings WHERE company_id = $1;
+
+-- name: UpsertTwilioSettings :one
+INSERT INTO twilio_settings (company_id, id, mode, account_sid, auth_token, help_reply, quiet_hours_start, quiet_hours_end)
+VALUES (@company_id, @id, @mode, @account_sid, @auth_token, @help_reply, sqlc.narg(quiet_hours_start), sqlc.narg(quiet_hours_end))
+ON CONFLICT (company_id) DO UPDATE SET mode = EXCLUDED.mode, account_sid = EXCLUDED.account_sid,
+    auth_token = EXCLUDED.auth_token, help_reply = EXCLUDED.help_reply,
+    quiet_hours_start = EXCLUDED.quiet_hours_start, quiet_hours_end = EXCLUDED.quiet_hours_end, updated_at = now()
+RETURNING *;
+
+-- name: RecordTwilioCheck :exec
+UPDATE twilio_settings SET last_check_at = now(), last_check_ok = @ok, last_check_message = @message
+WHERE company_id = @company_id;
+
+-- name: ClaimRoute :execrows
+-- A number already routed to any company claims nothing (409 for the caller).
+INSERT INTO twilio_routes (number, company_id) VALUES (@number, @company_id) ON CONFLICT (number) DO NOTHING;
+
+-- name: DeleteRoute :exec
+DELETE FROM twilio_routes WHERE number = @number AND company_id = @company_id;
+
+-- name: RouteNumber :one
+-- The webhook router: which company a Twilio number belongs to.
+SELECT company_id FROM twilio_routes WHERE number = $1;
+
+-- name: CreatePhoneNumber :exec
+INSERT INTO phone_numbers (company_id, id, number, label, user_id, sms_per_second)
+VALUES ($1, $2, $3, $4, $5, $6);
+
+-- name: ListPhoneNumbers :many
+SELECT p.id, p.number, p.label, p.user_id, p.sms_per_second, p.created_at, coalesce(u.name, '')::text AS user_name
+FROM phone_numbers p
+LEFT JOIN memberships m ON m.company_id = p.company_id AND m.user_id = p.user_id
+LEFT JOIN users u ON u.id = m.user_id
+WHERE p.company_id = $1
+ORDER BY p.created_at, p.id;
+
+-- name: GetPhoneNumber :one
+SELECT p.id, p.number, p.label, p.user_id, p.sms_per_second, p.created_at, coalesce(u.name, '')::text AS user_name
+FROM phone_numbers p
+LEFT JOIN memberships m ON m.company_id = p.company_id AND m.user_id = p.user_id
+LEFT JOIN users u ON u.id = m.user_id
+WHERE p.company_id = $1 AND p.id = $2;
+
+-- name: GetPhoneNumberByNumber :one
+SELECT p.id, p.number, p.label, p.user_id, p.sms_per_second, p.created_at, coalesce(u.name, '')::text AS user_name
+FROM phone_numbers p
+LEFT JOIN memberships m ON m.company_id = p.company_id AND m.user_id = p.user_id
+LEFT JOIN users u ON u.id = m.user_id
+WHERE p.company_id = $1 AND p.number = $2;
+
+-- name: UpdatePhoneNumber :execrows
+UPDATE phone_numbers SET label = $3, user_id = $4, sms_per_second = $5 WHERE company_id = $1 AND id = $2;
+
+-- name: DeletePhoneNumber :one
+DELETE FROM phone_numbers WHERE company_id = $1 AND id = $2 RETURNING number;
+
+-- name: MemberExists :one
+SELECT EXISTS (SELECT 1 FROM memberships WHERE company_id = $1 AND user_id = $2);
+
+-- name: GetUserPhone :one
+SELECT phone FROM user_phones WHERE company_id = $1 AND user_id = $2;
+
+-- name: SetUserPhone :exec
+INSERT INTO user_phones (company_id, user_id, phone) VALUES ($1, $2, $3)
+ON CONFLICT (company_id, user_id) DO UPDATE SET phone = EXCLUDED.phone, updated_at = now();
+
+-- name: DeleteUserPhone :exec
+DELETE FROM user_phones WHERE company_id = $1 AND user_id = $2;
+
+-- name: ClaimSendSlot :one
+-- The per-number send rate: each send takes the next free slot, at least
+-- 1/sms_per_second after the previous one. The row lock orders concurrent
+-- sends on one number.
+UPDATE phone_numbers
+SET next_send_at = greatest(next_send_at, @now::timestamptz) + make_interval(secs => 1 / sms_per_second::float8)
+WHERE company_id = @company_id AND id = @id
+RETURNING (next_send_at - make_interval(secs => 1 / sms_per_second::float8))::timestamptz AS slot;

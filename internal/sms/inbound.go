@@ -1,0 +1,343 @@
+package sms
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/salescrm/crm/internal/contacts"
+	"github.com/salescrm/crm/internal/db"
+	"github.com/salescrm/crm/internal/db/dbq"
+	"github.com/salescrm/crm/internal/errs"
+	"github.com/salescrm/crm/internal/telephony"
+)
+
+// Keywords carriers and Twilio treat as opt-out, opt-in and help.
+var (
+	stopWords  = map[string]bool{"STOP": true, "STOPALL": true, "UNSUBSCRIBE": true, "CANCEL": true, "END": true, "QUIT": true, "REVOKE": true, "OPTOUT": true}
+	startWords = map[string]bool{"START": true, "UNSTOP": true, "YES": true}
+)
+
+// DefaultHelpReply is sent to HELP when the company has not written its own.
+const DefaultHelpReply = "Reply STOP to unsubscribe, START to subscribe again."
+
+// Inbound is a message Twilio received for one of the company's numbers.
+type Inbound struct {
+	SID       string
+	From, To  string
+	Body      string
+	MediaURLs []string
+	Simulated bool
+}
+
+// ParseInbound reads Twilio's inbound message form. It only reads; the
+// caller has verified the signature.
+func ParseInbound(form url.Values) (Inbound, error) {
+	in := Inbound{SID: form.Get("MessageSid"), From: form.Get("From"), To: form.Get("To"), Body: form.Get("Body")}
+	if in.SID == "" {
+		in.SID = form.Get("SmsSid")
+	}
+	if in.SID == "" || len(in.SID) > 64 || in.From == "" || in.To == "" {
+		return in, errs.E(errs.Invalid, "MessageSid, From and To are required")
+	}
+	if len([]rune(in.Body)) > MaxBody {
+		in.Body = string([]rune(in.Body)[:MaxBody])
+	}
+	n, _ := strconv.Atoi(form.Get("NumMedia"))
+	for i := 0; i < n && i < 10; i++ {
+		if u := form.Get(fmt.Sprintf("MediaUrl%d", i)); u != "" && len(u) <= 2000 && strings.HasPrefix(u, "https://") {
+			in.MediaURLs = append(in.MediaURLs, u)
+		}
+	}
+	return in, nil
+}
+
+// Receive stores an inbound message once (Twilio retries are recognised by
+// MessageSid), links it to the contact with that number, records STOP and
+// START keywords as consent changes, and returns the reply to send, if any
+// (the help text for HELP).
+func (s *Service) Receive(ctx context.Context, companyID uuid.UUID, in Inbound) (reply string, err error) {
+	err = s.db.InTenant(ctx, companyID, func(q *db.Q) error {
+		acct, err := s.tel.AccountIn(ctx, q, companyID)
+		if err != nil {
+			return err
+		}
+		num, err := s.tel.NumberByE164(ctx, q, companyID, in.To)
+		if err != nil {
+			return err
+		}
+		var fe errs.Fields
+		from := in.From
+		if p := contacts.NormalizePhone("From", in.From, &fe); p != nil {
+			from = *p
+		}
+		var contactID *uuid.UUID
+		if id, err := q.ContactByPhone(ctx, dbq.ContactByPhoneParams{CompanyID: companyID, Phone: &from}); err == nil {
+			contactID = &id
+		} else if !errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("find contact by phone: %w", err)
+		}
+		thread, err := s.thread(ctx, q, companyID, contactID, from)
+		if err != nil {
+			return err
+		}
+		keyword := strings.ToUpper(strings.TrimSpace(in.Body))
+		if keyword == "HELP" || keyword == "INFO" {
+			reply = acct.HelpReply
+			if reply == "" {
+				reply = DefaultHelpReply
+			}
+		}
+		sid := in.SID
+		media := in.MediaURLs
+		if media == nil {
+			media = []string{}
+		}
+		_, err = q.InsertMessage(ctx, dbq.InsertMessageParams{CompanyID: companyID, ID: uuid.Must(uuid.NewV7()), ThreadID: thread,
+			ContactID: contactID, PhoneNumberID: &num.ID, Direction: "inbound", FromNumber: from, ToNumber: num.Number,
+			Body: in.Body, MediaUrls: media, Segments: int32(Segments(in.Body)), Status: "received", TwilioSid: &sid,
+			Simulated: in.Simulated})
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil // a retry of a message already stored
+		} else if err != nil {
+			return fmt.Errorf("store inbound message: %w", err)
+		}
+		body := in.Body
+		if body == "" && len(media) > 0 {
+			body = "📎 media"
+		}
+		if err := s.touch(ctx, q, companyID, thread, s.now(), body, "inbound", from); err != nil {
+			return err
+		}
+		if err := q.CountUnread(ctx, dbq.CountUnreadParams{CompanyID: companyID, ID: thread}); err != nil {
+			return fmt.Errorf("count unread: %w", err)
+		}
+		action := ""
+		switch {
+		case stopWords[keyword]:
+			action = "opt_out"
+		case startWords[keyword]:
+			action = "opt_in"
+		}
+		if action != "" {
+			err := q.InsertConsent(ctx, dbq.InsertConsentParams{CompanyID: companyID, ID: uuid.Must(uuid.NewV7()), Phone: from,
+				ContactID: contactID, PhoneNumberID: &num.ID, Number: num.Number, Action: action, Source: "keyword", Keyword: keyword})
+			if err != nil {
+				return fmt.Errorf("record consent: %w", err)
+			}
+		}
+		if reply != "" {
+			// The reply goes back in Twilio's answer to this webhook; it is
+			// kept in the thread like any message.
+			_, err := q.InsertMessage(ctx, dbq.InsertMessageParams{CompanyID: companyID, ID: uuid.Must(uuid.NewV7()), ThreadID: thread,
+				ContactID: contactID, PhoneNumberID: &num.ID, Direction: "outbound", FromNumber: num.Number, ToNumber: from,
+				Body: reply, MediaUrls: []string{}, Segments: int32(Segments(reply)), Status: "sent", Automated: true, Simulated: in.Simulated})
+			if err != nil {
+				return fmt.Errorf("store help reply: %w", err)
+			}
+		}
+		return nil
+	})
+	return reply, err
+}
+
+// StatusUpdate is Twilio's report on a sent message.
+type StatusUpdate struct {
+	MessageID    uuid.UUID // from the callback URL the server gave Twilio
+	SID          string
+	Status       string
+	ErrorCode    *int32
+	ErrorMessage string
+}
+
+// ParseStatus reads a status callback.
+func ParseStatus(query, form url.Values) (StatusUpdate, error) {
+	u := StatusUpdate{SID: form.Get("MessageSid"), Status: fromTwilio(form.Get("MessageStatus"))}
+	id, err := uuid.Parse(query.Get("message"))
+	if err != nil || u.SID == "" || u.Status == "" {
+		return u, errs.E(errs.Invalid, "message, MessageSid and a known MessageStatus are required")
+	}
+	u.MessageID = id
+	if c, err := strconv.Atoi(form.Get("ErrorCode")); err == nil && c > 0 {
+		code := int32(c)
+		u.ErrorCode = &code
+		u.ErrorMessage = form.Get("ErrorMessage")
+		if u.ErrorMessage == "" {
+			u.ErrorMessage = "Twilio error " + strconv.Itoa(c)
+		}
+	}
+	return u, nil
+}
+
+// UpdateStatus applies a status callback; older news than the message's
+// status changes nothing. A message of another company is not found.
+func (s *Service) UpdateStatus(ctx context.Context, companyID uuid.UUID, u StatusUpdate) error {
+	return s.db.InTenant(ctx, companyID, func(q *db.Q) error {
+		m, err := q.LockMessage(ctx, dbq.LockMessageParams{CompanyID: companyID, ID: u.MessageID})
+		if errors.Is(err, pgx.ErrNoRows) {
+			return errs.NotFoundf("message not found")
+		} else if err != nil {
+			return fmt.Errorf("load message %s: %w", u.MessageID, err)
+		}
+		if m.TwilioSid != nil && *m.TwilioSid != u.SID {
+			return errs.NotFoundf("message not found")
+		}
+		return s.advance(ctx, q, m, u.Status, &u.SID, u.ErrorCode, u.ErrorMessage)
+	})
+}
+
+// ConsentInput opts a contact or number out or back in by hand.
+type ConsentInput struct {
+	ContactID string `json:"contact_id,omitempty" maxLength:"64"`
+	Phone     string `json:"phone,omitempty" maxLength:"40"`
+	Action    string `json:"action" enum:"opt_out,opt_in"`
+}
+
+// AddConsent records a manual opt-out or opt-in.
+func (s *Service) AddConsent(ctx context.Context, companyID, caller uuid.UUID, in ConsentInput) (*Consent, error) {
+	var fe errs.Fields
+	var phone *string
+	var contactID *uuid.UUID
+	switch {
+	case in.ContactID != "" && in.Phone != "":
+		fe.Add("body.phone", "give contact_id or phone, not both", in.Phone)
+	case in.ContactID != "":
+		if id, err := uuid.Parse(in.ContactID); err == nil {
+			contactID = &id
+		} else {
+			fe.Add("body.contact_id", "must be a contact of the company", in.ContactID)
+		}
+	case in.Phone != "":
+		phone = contacts.NormalizePhone("body.phone", in.Phone, &fe)
+	default:
+		fe.Add("body.phone", "give contact_id or phone", "")
+	}
+	if in.Action != "opt_out" && in.Action != "opt_in" {
+		fe.Add("body.action", "must be opt_out or opt_in", in.Action)
+	}
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	var out *Consent
+	err := s.db.InTenant(ctx, companyID, func(q *db.Q) error {
+		if contactID != nil {
+			c, err := q.ContactPhone(ctx, dbq.ContactPhoneParams{CompanyID: companyID, ID: *contactID})
+			if errors.Is(err, pgx.ErrNoRows) {
+				return errs.Field("body.contact_id", "must be a contact of the company", in.ContactID)
+			} else if err != nil {
+				return fmt.Errorf("load contact: %w", err)
+			}
+			if c.Phone == nil {
+				return errs.Field("body.contact_id", "has no phone number", in.ContactID)
+			}
+			phone = c.Phone
+		}
+		id := uuid.Must(uuid.NewV7())
+		if err := q.InsertConsent(ctx, dbq.InsertConsentParams{CompanyID: companyID, ID: id, Phone: *phone, ContactID: contactID,
+			Action: in.Action, Source: "manual", CreatedBy: &caller}); err != nil {
+			return fmt.Errorf("record consent: %w", err)
+		}
+		rows, err := q.ListConsents(ctx, dbq.ListConsentsParams{CompanyID: companyID, Phone: phone})
+		if err != nil {
+			return fmt.Errorf("list consents: %w", err)
+		}
+		for _, r := range rows {
+			if r.ID == id {
+				c := consentFromRow(r)
+				out = &c
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Consents lists the consent records of a number or a contact, newest first.
+func (s *Service) Consents(ctx context.Context, companyID uuid.UUID, phone string, contactID *uuid.UUID) ([]Consent, error) {
+	var fe errs.Fields
+	var p *string
+	if phone != "" {
+		p = contacts.NormalizePhone("query.phone", phone, &fe)
+	}
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	out := []Consent{}
+	err := s.db.InTenant(ctx, companyID, func(q *db.Q) error {
+		rows, err := q.ListConsents(ctx, dbq.ListConsentsParams{CompanyID: companyID, Phone: p, ContactID: contactID})
+		if err != nil {
+			return fmt.Errorf("list consents: %w", err)
+		}
+		for _, r := range rows {
+			out = append(out, consentFromRow(r))
+		}
+		return nil
+	})
+	return out, err
+}
+
+func consentFromRow(r dbq.ListConsentsRow) Consent {
+	return Consent{ID: r.ID, Phone: r.Phone, ContactID: r.ContactID, Action: r.Action, Source: r.Source, Keyword: r.Keyword,
+		Number: r.Number, CreatedByName: r.CreatedByName, CreatedAt: r.CreatedAt}
+}
+
+// SimulateInput fakes an inbound message in simulator mode.
+type SimulateInput struct {
+	From       string `json:"from" minLength:"1" maxLength:"40"`
+	ToNumberID string `json:"to_number_id" maxLength:"64"`
+	Body       string `json:"body" maxLength:"1600"`
+}
+
+// ErrNotSimulated refuses simulator actions for a company on real Twilio.
+var ErrNotSimulated = errs.E(errs.Conflict, "the simulator is off: an admin turns it on in Settings → Phone")
+
+// SimulateInbound receives a made-up message, as if Twilio had delivered it.
+func (s *Service) SimulateInbound(ctx context.Context, companyID uuid.UUID, in SimulateInput) (*Message, error) {
+	var fe errs.Fields
+	from := contacts.NormalizePhone("body.from", in.From, &fe)
+	numID, err := uuid.Parse(in.ToNumberID)
+	if err != nil {
+		fe.Add("body.to_number_id", "must be one of the company's numbers", in.ToNumberID)
+	}
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	var to telephony.PhoneNumber
+	err = s.db.InTenant(ctx, companyID, func(q *db.Q) error {
+		acct, err := s.tel.AccountIn(ctx, q, companyID)
+		if err != nil {
+			return err
+		}
+		if !acct.Simulated() {
+			return ErrNotSimulated
+		}
+		to, err = s.tel.Number(ctx, q, companyID, numID)
+		if errs.CodeOf(err) == errs.NotFound {
+			return errs.Field("body.to_number_id", "must be one of the company's numbers", in.ToNumberID)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	sid := "SM" + randomHex(16)
+	if _, err := s.Receive(ctx, companyID, Inbound{SID: sid, From: *from, To: to.Number, Body: in.Body, Simulated: true}); err != nil {
+		return nil, err
+	}
+	var out Message
+	err = s.db.InTenant(ctx, companyID, func(q *db.Q) error {
+		m, err := q.MessageBySid(ctx, dbq.MessageBySidParams{CompanyID: companyID, TwilioSid: &sid})
+		if err != nil {
+			return fmt.Errorf("load simulated message: %w", err)
+		}
+		out, err = getMessage(ctx, q, companyID, m.ID)
+		return err
+	})
+	return &out, err
+}
