@@ -22,6 +22,7 @@ import (
 	"github.com/salescrm/crm/internal/auth"
 	"github.com/salescrm/crm/internal/config"
 	"github.com/salescrm/crm/internal/db/dbtest"
+	"github.com/salescrm/crm/internal/twiliofake"
 )
 
 // Env is a running API over its own database.
@@ -30,6 +31,8 @@ type Env struct {
 	App  *app.App
 	URLs dbtest.URLs
 	Srv  *httptest.Server
+	// Twilio is the fake Twilio API the server's client talks to.
+	Twilio *twiliofake.Server
 }
 
 // CheapPasswords keeps argon2id from dominating test time.
@@ -42,6 +45,7 @@ func New(t testing.TB) *Env {
 	srv := httptest.NewUnstartedServer(nil)
 	publicURL := "http://" + srv.Listener.Addr().String()
 	dataDir := t.TempDir() // blobs (uploaded imports) live here
+	tw := twiliofake.New(t)
 	cfg, err := config.Load(func(k string) string {
 		switch k {
 		case "CRM_DATABASE_URL":
@@ -56,6 +60,8 @@ func New(t testing.TB) *Env {
 			return publicURL
 		case "CRM_DATA_DIR":
 			return dataDir
+		case "CRM_TWILIO_API_URL":
+			return tw.URL
 		}
 		return ""
 	})
@@ -79,7 +85,7 @@ func New(t testing.TB) *Env {
 	srv.Config.Handler = a.Server.Handler()
 	srv.Start()
 	t.Cleanup(srv.Close)
-	return &Env{T: t, App: a, URLs: urls, Srv: srv}
+	return &Env{T: t, App: a, URLs: urls, Srv: srv, Twilio: tw}
 }
 
 type testWriter struct{ t testing.TB }

@@ -73,7 +73,7 @@ type Page struct {
 type SimulateInput struct {
 	From       string `json:"from" minLength:"1" maxLength:"40"`
 	ToNumberID string `json:"to_number_id" maxLength:"64"`
-	Answered   bool   `json:"answered" doc:"false: nobody picks up and the caller leaves a voicemail."`
+	Answered   bool   `json:"answered,omitempty" doc:"false: nobody picks up and the caller leaves a voicemail."`
 }
 
 // Status order: a callback only ever moves a call forward.

@@ -288,7 +288,7 @@ type listCursor struct {
 // List returns a page of the call log, newest first. This is the reviewed
 // filter builder for calls: text only from constants, values as parameters.
 func (s *Service) List(ctx context.Context, companyID uuid.UUID, f Filter) (*Page, error) {
-	if f.Limit <= 0 {
+	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
 	}
 	var fe errs.Fields

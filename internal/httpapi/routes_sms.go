@@ -14,11 +14,6 @@ type smsMessageOut struct {
 	Body   *sms.Message
 }
 
-type pageInput struct {
-	Limit  int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
-	Cursor string `query:"cursor" maxLength:"500"`
-}
-
 func (s *Server) registerSMS() {
 	m := s.deps.SMS
 	tags := []string{"SMS"}
@@ -42,7 +37,8 @@ func (s *Server) registerSMS() {
 	register(s, huma.Operation{OperationID: "listSMSThreads", Method: http.MethodGet, Path: "/api/sms/threads", Tags: tags,
 		Summary: "Conversations", Description: "One thread per contact across all of the company's numbers, most recent first."}, Member, true,
 		func(ctx context.Context, in *struct {
-			pageInput
+			Limit  int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
+			Cursor string `query:"cursor" maxLength:"500"`
 			Unread bool `query:"unread" doc:"Only threads with unread messages."`
 		}) (*struct{ Body *sms.ThreadPage }, error) {
 			out, err := m.Threads(ctx, principal(ctx).CompanyID, in.Unread, in.Limit, in.Cursor)
@@ -62,7 +58,8 @@ func (s *Server) registerSMS() {
 		Summary: "A conversation's messages", Description: "Newest first.", Errors: []int{404, 422}}, Member, true,
 		func(ctx context.Context, in *struct {
 			ID string `path:"id" maxLength:"64"`
-			pageInput
+			Limit  int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
+			Cursor string `query:"cursor" maxLength:"500"`
 		}) (*struct{ Body *sms.MessagePage }, error) {
 			id, err := parseID(in.ID, "thread")
 			if err != nil {

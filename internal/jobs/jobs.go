@@ -16,6 +16,9 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 )
 
+// QueueSMS is the queue of SMS sends.
+const QueueSMS = "sms"
+
 // Client is the River client.
 type Client = river.Client[pgx.Tx]
 
@@ -24,7 +27,10 @@ func New(pool *pgxpool.Pool, log *slog.Logger, workers *river.Workers, periodic 
 	c, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
 		Logger:                      log,
 		Workers:                     workers,
-		Queues:                      map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
+		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4},
+			// SMS sends wait in their worker for their number's next send
+			// slot, so they have their own, wider queue.
+			QueueSMS: {MaxWorkers: 20}},
 		FetchCooldown:               50 * time.Millisecond,
 		FetchPollInterval:           500 * time.Millisecond,
 		JobTimeout:                  30 * time.Minute,

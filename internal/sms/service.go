@@ -264,6 +264,13 @@ func Messages(ctx context.Context, q *db.Q, companyID uuid.UUID, ids []uuid.UUID
 	return out, nil
 }
 
+func pageSize(limit int) int {
+	if limit <= 0 || limit > 200 {
+		return 50
+	}
+	return limit
+}
+
 type pageCursor struct {
 	At time.Time `json:"at"`
 	ID uuid.UUID `json:"id"`
@@ -282,6 +289,7 @@ func decodeCursor(v string) (*pageCursor, error) {
 
 // Threads lists threads, most recent first.
 func (s *Service) Threads(ctx context.Context, companyID uuid.UUID, unreadOnly bool, limit int, after string) (*ThreadPage, error) {
+	limit = pageSize(limit)
 	c, err := decodeCursor(after)
 	if err != nil {
 		return nil, err
@@ -347,6 +355,7 @@ func (s *Service) ContactThread(ctx context.Context, companyID, contactID uuid.U
 
 // ThreadMessages lists a thread's messages, newest first.
 func (s *Service) ThreadMessages(ctx context.Context, companyID, threadID uuid.UUID, limit int, after string) (*MessagePage, error) {
+	limit = pageSize(limit)
 	c, err := decodeCursor(after)
 	if err != nil {
 		return nil, err

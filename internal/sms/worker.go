@@ -23,19 +23,36 @@ type SendWorker struct {
 	Service *Service
 }
 
-// Work sends one message. It waits (snoozes, never fails) for the number's
-// next free send slot, and for the end of quiet hours when the message is
-// automated.
+// Work sends one message. It waits, never fails, for its number's next free
+// send slot, and for the end of quiet hours when the message is automated:
+// short waits in the worker (so each send goes out at its own slot, in
+// order), long ones by snoozing the job until shortly before the slot.
 func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
-	wait, err := w.Service.deliver(ctx, job.Args.CompanyID, job.Args.MessageID)
-	if err != nil {
-		return err
+	for {
+		wait, err := w.Service.deliver(ctx, job.Args.CompanyID, job.Args.MessageID)
+		if err != nil || wait <= 0 {
+			return err
+		}
+		if wait > maxInWorkerWait {
+			// River promotes snoozed jobs every few seconds; waking a little
+			// early leaves the rest of the wait to the loop.
+			return river.JobSnooze(wait - wakeEarly)
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return river.JobSnooze(0)
+		case <-t.C:
+		}
 	}
-	if wait > 0 {
-		return river.JobSnooze(wait)
-	}
-	return nil
 }
+
+// Waits up to maxInWorkerWait happen in the worker; longer ones snooze.
+const (
+	maxInWorkerWait = time.Minute
+	wakeEarly       = 6 * time.Second
+)
 
 // deliver sends the message if its turn has come; otherwise it returns how
 // long to wait.

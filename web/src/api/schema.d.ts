@@ -1568,7 +1568,7 @@ export interface components {
         };
         CallSimulateInput: {
             /** @description false: nobody picks up and the caller leaves a voicemail. */
-            answered: boolean;
+            answered?: boolean;
             from: string;
             to_number_id: string;
         };
@@ -3596,6 +3596,8 @@ export interface operations {
     listCalls: {
         parameters: {
             query?: {
+                limit?: number;
+                cursor?: string;
                 direction?: "inbound" | "outbound";
                 status?: "queued" | "initiated" | "ringing" | "in-progress" | "completed" | "busy" | "no-answer" | "failed" | "canceled";
                 /** @description A user id, or "me". */
@@ -6888,6 +6890,8 @@ export interface operations {
     listSMSThreads: {
         parameters: {
             query?: {
+                limit?: number;
+                cursor?: string;
                 /** @description Only threads with unread messages. */
                 unread?: boolean;
             };
@@ -6995,7 +6999,10 @@ export interface operations {
     };
     listSMSThreadMessages: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
             path: {
                 id: string;
