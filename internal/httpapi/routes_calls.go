@@ -27,8 +27,8 @@ func (s *Server) registerCalls() {
 		Summary: "The call log", Description: "Newest first; since and until are days in the company's time zone, both inclusive.",
 		Errors: []int{422}}, Member, true,
 		func(ctx context.Context, in *struct {
-			Limit  int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
-			Cursor string `query:"cursor" maxLength:"500"`
+			Limit     int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
+			Cursor    string `query:"cursor" maxLength:"500"`
 			Direction string `query:"direction" enum:"inbound,outbound"`
 			Status    string `query:"status" enum:"queued,initiated,ringing,in-progress,completed,busy,no-answer,failed,canceled"`
 			UserID    string `query:"user_id" maxLength:"64" doc:"A user id, or \"me\"."`

@@ -39,7 +39,7 @@ func (s *Server) registerSMS() {
 		func(ctx context.Context, in *struct {
 			Limit  int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
 			Cursor string `query:"cursor" maxLength:"500"`
-			Unread bool `query:"unread" doc:"Only threads with unread messages."`
+			Unread bool   `query:"unread" doc:"Only threads with unread messages."`
 		}) (*struct{ Body *sms.ThreadPage }, error) {
 			out, err := m.Threads(ctx, principal(ctx).CompanyID, in.Unread, in.Limit, in.Cursor)
 			return &struct{ Body *sms.ThreadPage }{out}, err
@@ -57,7 +57,7 @@ func (s *Server) registerSMS() {
 	register(s, huma.Operation{OperationID: "listSMSThreadMessages", Method: http.MethodGet, Path: "/api/sms/threads/{id}/messages", Tags: tags,
 		Summary: "A conversation's messages", Description: "Newest first.", Errors: []int{404, 422}}, Member, true,
 		func(ctx context.Context, in *struct {
-			ID string `path:"id" maxLength:"64"`
+			ID     string `path:"id" maxLength:"64"`
 			Limit  int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
 			Cursor string `query:"cursor" maxLength:"500"`
 		}) (*struct{ Body *sms.MessagePage }, error) {

@@ -25,8 +25,8 @@ type Client = river.Client[pgx.Tx]
 // New returns a client that can insert jobs and, once started, works them.
 func New(pool *pgxpool.Pool, log *slog.Logger, workers *river.Workers, periodic []*river.PeriodicJob) (*Client, error) {
 	c, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
-		Logger:                      log,
-		Workers:                     workers,
+		Logger:  log,
+		Workers: workers,
 		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4},
 			// SMS sends wait in their worker for their number's next send
 			// slot, so they have their own, wider queue.
