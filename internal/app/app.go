@@ -130,7 +130,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts auth.Opt
 
 // SeedServices are the services the demo data is loaded through.
 func (a *App) SeedServices() seed.Services {
-	return seed.Services{Auth: a.Auth, Contacts: a.Contacts, Pipelines: a.Pipelines, Deals: a.Deals, Activities: a.Activities}
+	return seed.Services{Auth: a.Auth, Contacts: a.Contacts, Pipelines: a.Pipelines, Deals: a.Deals, Activities: a.Activities,
+		Telephony: a.Telephony, SMS: a.SMS}
 }
 
 // StartJobs starts working background jobs until StopJobs.

@@ -18,6 +18,8 @@ import (
 	"github.com/salescrm/crm/internal/db"
 	"github.com/salescrm/crm/internal/deals"
 	"github.com/salescrm/crm/internal/pipelines"
+	"github.com/salescrm/crm/internal/sms"
+	"github.com/salescrm/crm/internal/telephony"
 	"github.com/salescrm/crm/internal/tenancy"
 )
 
@@ -26,13 +28,14 @@ const Password = "demo-password"
 
 type demoCompany struct {
 	name, owner, ownerEmail string
+	number, ownerPhone      string      // fictional 555-01xx numbers for the simulator
 	members                 [][3]string // name, email, role
 	contacts                []contacts.Input
 }
 
 var demo = []demoCompany{
 	{
-		name: "Acme Sales", owner: "Alice Owner", ownerEmail: "alice@acme.test",
+		name: "Acme Sales", owner: "Alice Owner", ownerEmail: "alice@acme.test", number: "+12025550101", ownerPhone: "+12025550191",
 		members: [][3]string{{"Bob Admin", "bob@acme.test", "admin"}, {"Mia Member", "mia@acme.test", "member"}},
 		contacts: []contacts.Input{
 			{FirstName: "Grace", LastName: "Hopper", Email: "grace@navy.example", Phone: "+1 415 555 0101", CompanyName: "US Navy", Title: "Rear Admiral", Tags: []string{"vip", "enterprise"}},
@@ -42,7 +45,7 @@ var demo = []demoCompany{
 		},
 	},
 	{
-		name: "Globex Trading", owner: "Carol Owner", ownerEmail: "carol@globex.test",
+		name: "Globex Trading", owner: "Carol Owner", ownerEmail: "carol@globex.test", number: "+12025550102", ownerPhone: "+12025550192",
 		members: [][3]string{{"Dan Member", "dan@globex.test", "member"}},
 		contacts: []contacts.Input{
 			{FirstName: "Ada", LastName: "Lovelace", Email: "ada@engine.example", Phone: "+44 20 7946 0999", CompanyName: "Analytical Engines", Tags: []string{"partner"}},
@@ -59,6 +62,8 @@ type Services struct {
 	Pipelines  *pipelines.Service
 	Deals      *deals.Service
 	Activities *activities.Service
+	Telephony  *telephony.Service
+	SMS        *sms.Service
 }
 
 // IfEmpty loads the demo when the database has no company yet; it reports
@@ -111,6 +116,9 @@ func Load(ctx context.Context, svc Services, out io.Writer) error {
 		if err := seedPipeline(ctx, svc, me.Company.ID, me.User.ID, contactIDs); err != nil {
 			return err
 		}
+		if err := seedPhone(ctx, svc, dc, me.Company.ID, me.User.ID); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(out, "Loaded the demo. Sign in with any of these (password %q):\n%s\n", Password, strings.Join(lines, "\n"))
 	return nil
@@ -152,6 +160,35 @@ func seedPipeline(ctx context.Context, svc Services, companyID, owner uuid.UUID,
 			DueAt: time.Now().Add(t.due).Format(time.RFC3339), ContactID: contactIDs[i%len(contactIDs)]}); err != nil {
 			return fmt.Errorf("seed task: %w", err)
 		}
+	}
+	return nil
+}
+
+// seedPhone turns on the SMS and calls simulator with one number that rings
+// the owner, and leaves a text from the first contact with a phone, so the
+// SMS page has a conversation to open.
+func seedPhone(ctx context.Context, svc Services, dc demoCompany, companyID, owner uuid.UUID) error {
+	if _, err := svc.Telephony.Put(ctx, companyID, telephony.SettingsInput{Mode: telephony.ModeSimulator,
+		HelpReply: dc.name + ": reply STOP to unsubscribe."}); err != nil {
+		return fmt.Errorf("seed twilio settings: %w", err)
+	}
+	n, err := svc.Telephony.AddNumber(ctx, companyID, telephony.NumberInput{Number: dc.number, Label: "Main line", UserID: owner.String()})
+	if err != nil {
+		return fmt.Errorf("seed number: %w", err)
+	}
+	if _, err := svc.Telephony.SetMyPhone(ctx, companyID, owner, telephony.MyPhone{Phone: dc.ownerPhone}); err != nil {
+		return fmt.Errorf("seed my phone: %w", err)
+	}
+	for _, ci := range dc.contacts {
+		if ci.Phone == "" {
+			continue
+		}
+		_, err := svc.SMS.SimulateInbound(ctx, companyID, sms.SimulateInput{From: ci.Phone, ToNumberID: n.ID.String(),
+			Body: "Hi " + strings.Fields(dc.owner)[0] + ", could you send me the pricing sheet?"})
+		if err != nil {
+			return fmt.Errorf("seed inbound text: %w", err)
+		}
+		return nil
 	}
 	return nil
 }
