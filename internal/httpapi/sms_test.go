@@ -175,6 +175,10 @@ func TestInboundSMSWebhookIsVerified(t *testing.T) {
 			t.Errorf("%s: status %d, want 403", r.name, code)
 		}
 	}
+	big := inboundForm(twiliofake.SID("SM"), "+14155550111", ta.number, strings.Repeat("x", 70<<10))
+	if code, _ := webhook(t, env, path, ta.token, big); code != 413 {
+		t.Errorf("oversized webhook: %d, want 413", code)
+	}
 	if n := countRows(t, env, `SELECT count(*) FROM sms_messages`); n != 0 {
 		t.Fatalf("refused webhooks wrote %d messages", n)
 	}

@@ -64,6 +64,10 @@ type twilioHandler func(ctx context.Context, company uuid.UUID, query, form url.
 func (s *Server) twilio(h twilioHandler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
+		if r.ContentLength > MaxWebhookBytes {
+			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
 		r.Body = http.MaxBytesReader(w, r.Body, MaxWebhookBytes)
 		if err := r.ParseForm(); err != nil {
 			var tooBig *http.MaxBytesError
