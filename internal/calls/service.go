@@ -7,8 +7,6 @@ package calls
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/url"
@@ -19,7 +17,6 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/salescrm/crm/internal/activities"
-	"github.com/salescrm/crm/internal/contacts"
 	"github.com/salescrm/crm/internal/cursor"
 	"github.com/salescrm/crm/internal/db"
 	"github.com/salescrm/crm/internal/db/dbq"
@@ -60,22 +57,7 @@ func (s *Service) callback(path, number string, callID uuid.UUID, extra ...strin
 // caller ID (see Connect).
 func (s *Service) Start(ctx context.Context, companyID, caller uuid.UUID, in Input) (*Call, error) {
 	var fe errs.Fields
-	var contactID *uuid.UUID
-	var to *string
-	switch {
-	case in.ContactID != "" && in.To != "":
-		fe.Add("body.to", "give contact_id or to, not both", in.To)
-	case in.ContactID != "":
-		if id, err := uuid.Parse(in.ContactID); err == nil {
-			contactID = &id
-		} else {
-			fe.Add("body.contact_id", "must be a contact of the company", in.ContactID)
-		}
-	case in.To != "":
-		to = contacts.NormalizePhone("body.to", in.To, &fe)
-	default:
-		fe.Add("body.to", "give contact_id or to", "")
-	}
+	rcpt := telephony.ParseRecipient(in.ContactID, in.To, &fe)
 	if err := fe.Err(); err != nil {
 		return nil, err
 	}
@@ -90,7 +72,7 @@ func (s *Service) Start(ctx context.Context, companyID, caller uuid.UUID, in Inp
 		if acct, err = s.tel.AccountIn(ctx, q, companyID); err != nil {
 			return err
 		}
-		if from, err = s.fromNumber(ctx, q, companyID, caller, in.FromNumberID); err != nil {
+		if from, err = s.tel.FromNumber(ctx, q, companyID, caller, in.FromNumberID); err != nil {
 			return err
 		}
 		if mine, err = s.tel.UserPhone(ctx, q, companyID, caller); err != nil {
@@ -99,29 +81,18 @@ func (s *Service) Start(ctx context.Context, companyID, caller uuid.UUID, in Inp
 		if mine == "" {
 			return errs.Field("body.from", "set your phone number in Settings → Phone first: calls ring you there, then connect the contact", "")
 		}
-		if contactID != nil {
-			c, err := q.ContactPhone(ctx, dbq.ContactPhoneParams{CompanyID: companyID, ID: *contactID})
-			if errors.Is(err, pgx.ErrNoRows) {
-				return errs.Field("body.contact_id", "must be a contact of the company", in.ContactID)
-			} else if err != nil {
-				return fmt.Errorf("load contact: %w", err)
-			}
-			if c.Phone == nil {
-				return errs.Field("body.contact_id", "has no phone number to call", in.ContactID)
-			}
-			to = c.Phone
-		} else if id, err := q.ContactByPhone(ctx, dbq.ContactByPhoneParams{CompanyID: companyID, Phone: to}); err == nil {
-			contactID = &id
+		if err := rcpt.Resolve(ctx, q, companyID); err != nil {
+			return err
 		}
-		return q.InsertCall(ctx, dbq.InsertCallParams{CompanyID: companyID, ID: callID, ContactID: contactID, PhoneNumberID: &from.ID,
-			UserID: &caller, Direction: "outbound", FromNumber: from.Number, ToNumber: *to, Status: "queued", Simulated: acct.Simulated()})
+		return q.InsertCall(ctx, dbq.InsertCallParams{CompanyID: companyID, ID: callID, ContactID: rcpt.ContactID, PhoneNumberID: &from.ID,
+			UserID: &caller, Direction: "outbound", FromNumber: from.Number, ToNumber: rcpt.Phone, Status: "queued", Simulated: acct.Simulated()})
 	})
 	if err != nil {
 		return nil, err
 	}
 	var sid string
 	if acct.Simulated() {
-		sid = "CA" + randomHex(16)
+		sid = telephony.NewSID("CA")
 	} else {
 		sid, err = s.provider.StartCall(ctx, acct, telephony.CallRequest{From: from.Number, To: mine,
 			URL:            s.callback("/webhooks/twilio/voice/connect", from.Number, callID),
@@ -150,35 +121,6 @@ func (s *Service) Start(ctx context.Context, companyID, caller uuid.UUID, in Inp
 		return nil, err2
 	}
 	return s.Get(ctx, companyID, callID)
-}
-
-func (s *Service) fromNumber(ctx context.Context, q *db.Q, companyID, caller uuid.UUID, asked string) (telephony.PhoneNumber, error) {
-	if asked != "" {
-		id, err := uuid.Parse(asked)
-		if err != nil {
-			return telephony.PhoneNumber{}, errs.Field("body.from_number_id", "must be one of the company's numbers", asked)
-		}
-		n, err := s.tel.Number(ctx, q, companyID, id)
-		if errs.CodeOf(err) == errs.NotFound {
-			return n, errs.Field("body.from_number_id", "must be one of the company's numbers", asked)
-		}
-		return n, err
-	}
-	rows, err := q.ListPhoneNumbers(ctx, companyID)
-	if err != nil {
-		return telephony.PhoneNumber{}, fmt.Errorf("list numbers: %w", err)
-	}
-	if len(rows) == 0 {
-		return telephony.PhoneNumber{}, errs.Field("body.from_number_id", "the company has no phone number yet: an admin adds one in Settings → Phone", "")
-	}
-	pick := rows[0]
-	for _, r := range rows {
-		if r.UserID != nil && *r.UserID == caller {
-			pick = r
-			break
-		}
-	}
-	return s.tel.Number(ctx, q, companyID, pick.ID)
 }
 
 // Get returns one call; another company's is not found.
@@ -385,12 +327,6 @@ func (s *Service) List(ctx context.Context, companyID uuid.UUID, f Filter) (*Pag
 
 func ptr[T any](v T) *T { return &v }
 
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
 // SimulateArgs moves a simulated call through its statuses, as Twilio's
 // callbacks would.
 type SimulateArgs struct {
@@ -451,7 +387,7 @@ func (w *SimulateWorker) Work(ctx context.Context, job *river.Job[SimulateArgs])
 			return err
 		}
 		if a.Status == "completed" {
-			return q.SetCallRecording(ctx, dbq.SetCallRecordingParams{CompanyID: a.CompanyID, ID: a.CallID, RecordingSid: "RE" + randomHex(16),
+			return q.SetCallRecording(ctx, dbq.SetCallRecordingParams{CompanyID: a.CompanyID, ID: a.CallID, RecordingSid: telephony.NewSID("RE"),
 				RecordingUrl: simulatedRecording, RecordingDuration: int32(p.Duration), Voicemail: p.AnsweredBy == "voicemail"})
 		}
 		return nil

@@ -274,7 +274,7 @@ func (s *Service) SimulateInbound(ctx context.Context, companyID uuid.UUID, in S
 	if err := fe.Err(); err != nil {
 		return nil, err
 	}
-	sid := "CA" + randomHex(16)
+	sid := telephony.NewSID("CA")
 	var id uuid.UUID
 	err = s.db.InTenant(ctx, companyID, func(q *db.Q) error {
 		acct, err := s.tel.AccountIn(ctx, q, companyID)

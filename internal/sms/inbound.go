@@ -326,7 +326,7 @@ func (s *Service) SimulateInbound(ctx context.Context, companyID uuid.UUID, in S
 	if err != nil {
 		return nil, err
 	}
-	sid := "SM" + randomHex(16)
+	sid := telephony.NewSID("SM")
 	if _, err := s.Receive(ctx, companyID, Inbound{SID: sid, From: *from, To: to.Number, Body: in.Body, Simulated: true}); err != nil {
 		return nil, err
 	}

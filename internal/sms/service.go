@@ -16,7 +16,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
-	"github.com/salescrm/crm/internal/contacts"
 	"github.com/salescrm/crm/internal/cursor"
 	"github.com/salescrm/crm/internal/db"
 	"github.com/salescrm/crm/internal/db/dbq"
@@ -53,23 +52,7 @@ func (s *Service) Send(ctx context.Context, companyID, caller uuid.UUID, in Send
 	} else if n := len([]rune(body)); n > MaxBody {
 		fe.Add("body.body", fmt.Sprintf("must be at most %d characters (is %d)", MaxBody, n), n)
 	}
-	var contactID *uuid.UUID
-	var to *string
-	switch {
-	case in.ContactID != "" && in.To != "":
-		fe.Add("body.to", "give contact_id or to, not both", in.To)
-	case in.ContactID != "":
-		id, err := uuid.Parse(in.ContactID)
-		if err != nil {
-			fe.Add("body.contact_id", "must be a contact of the company", in.ContactID)
-		} else {
-			contactID = &id
-		}
-	case in.To != "":
-		to = contacts.NormalizePhone("body.to", in.To, &fe)
-	default:
-		fe.Add("body.to", "give contact_id or to", "")
-	}
+	rcpt := telephony.ParseRecipient(in.ContactID, in.To, &fe)
 	if len(idemKey) > 200 {
 		fe.Add("header.Idempotency-Key", "must be at most 200 characters", len(idemKey))
 	}
@@ -91,26 +74,14 @@ func (s *Service) Send(ctx context.Context, companyID, caller uuid.UUID, in Send
 		if err != nil {
 			return err
 		}
-		from, err := s.fromNumber(ctx, q, companyID, caller, in.FromNumberID)
+		from, err := s.tel.FromNumber(ctx, q, companyID, caller, in.FromNumberID)
 		if err != nil {
 			return err
 		}
-		if contactID != nil {
-			c, err := q.ContactPhone(ctx, dbq.ContactPhoneParams{CompanyID: companyID, ID: *contactID})
-			if errors.Is(err, pgx.ErrNoRows) {
-				return errs.Field("body.contact_id", "must be a contact of the company", in.ContactID)
-			} else if err != nil {
-				return fmt.Errorf("load contact %s: %w", *contactID, err)
-			}
-			if c.Phone == nil || *c.Phone == "" {
-				return errs.Field("body.contact_id", "has no phone number to text", in.ContactID)
-			}
-			to = c.Phone
-		} else if id, err := q.ContactByPhone(ctx, dbq.ContactByPhoneParams{CompanyID: companyID, Phone: to}); err == nil {
-			contactID = &id
-		} else if !errors.Is(err, pgx.ErrNoRows) {
-			return fmt.Errorf("find contact by phone: %w", err)
+		if err := rcpt.Resolve(ctx, q, companyID); err != nil {
+			return err
 		}
+		contactID, to := rcpt.ContactID, &rcpt.Phone
 		if optedOut, err := s.optedOut(ctx, q, companyID, *to); err != nil {
 			return err
 		} else if optedOut {
@@ -153,37 +124,6 @@ func (s *Service) Send(ctx context.Context, companyID, caller uuid.UUID, in Send
 		return nil, false, err
 	}
 	return &out, created, nil
-}
-
-// fromNumber picks the number a send goes out on: the one asked for, else
-// the caller's own, else the company's first.
-func (s *Service) fromNumber(ctx context.Context, q *db.Q, companyID, caller uuid.UUID, asked string) (telephony.PhoneNumber, error) {
-	if asked != "" {
-		id, err := uuid.Parse(asked)
-		if err != nil {
-			return telephony.PhoneNumber{}, errs.Field("body.from_number_id", "must be one of the company's numbers", asked)
-		}
-		n, err := s.tel.Number(ctx, q, companyID, id)
-		if errs.CodeOf(err) == errs.NotFound {
-			return n, errs.Field("body.from_number_id", "must be one of the company's numbers", asked)
-		}
-		return n, err
-	}
-	rows, err := q.ListPhoneNumbers(ctx, companyID)
-	if err != nil {
-		return telephony.PhoneNumber{}, fmt.Errorf("list numbers: %w", err)
-	}
-	if len(rows) == 0 {
-		return telephony.PhoneNumber{}, errs.Field("body.from_number_id", "the company has no phone number yet: an admin adds one in Settings → Phone", "")
-	}
-	pick := rows[0]
-	for _, r := range rows {
-		if r.UserID != nil && *r.UserID == caller {
-			pick = r
-			break
-		}
-	}
-	return s.tel.Number(ctx, q, companyID, pick.ID)
 }
 
 func (s *Service) optedOut(ctx context.Context, q *db.Q, companyID uuid.UUID, phone string) (bool, error) {
@@ -245,23 +185,6 @@ func getMessage(ctx context.Context, q *db.Q, companyID, id uuid.UUID) (Message,
 		return Message{}, errs.NotFoundf("message not found")
 	}
 	return messageFromRow(rows[0]), nil
-}
-
-// Messages loads messages by id (for timelines), in any order.
-func Messages(ctx context.Context, q *db.Q, companyID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]*Message, error) {
-	out := map[uuid.UUID]*Message{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	rows, err := q.GetMessages(ctx, dbq.GetMessagesParams{CompanyID: companyID, Ids: ids})
-	if err != nil {
-		return nil, fmt.Errorf("load messages: %w", err)
-	}
-	for _, r := range rows {
-		m := messageFromRow(r)
-		out[m.ID] = &m
-	}
-	return out, nil
 }
 
 func pageSize(limit int) int {

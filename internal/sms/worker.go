@@ -2,8 +2,6 @@ package sms
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -113,7 +111,7 @@ func (s *Service) deliver(ctx context.Context, companyID, messageID uuid.UUID) (
 
 	var res telephony.SMSResult
 	if acct.Simulated() {
-		res = telephony.SMSResult{SID: "SM" + randomHex(16), Status: "sent"}
+		res = telephony.SMSResult{SID: telephony.NewSID("SM"), Status: "sent"}
 	} else {
 		res, err = s.provider.SendSMS(ctx, acct, telephony.SMSRequest{From: msg.FromNumber, To: msg.ToNumber, Body: msg.Body,
 			StatusCallback: s.statusCallback(msg.FromNumber, messageID)})
@@ -199,10 +197,4 @@ func (w *SimulateWorker) Work(ctx context.Context, job *river.Job[SimulateArgs])
 		}
 		return s.advance(ctx, q, m, job.Args.Status, nil, nil, "")
 	})
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }

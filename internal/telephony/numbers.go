@@ -267,3 +267,35 @@ func (s *Service) Route(ctx context.Context, number string) (uuid.UUID, bool, er
 	}
 	return id, true, nil
 }
+
+// FromNumber picks the number a message or call goes out on: the one asked
+// for (which must be the company's), else the caller's own, else the
+// company's first.
+func (s *Service) FromNumber(ctx context.Context, q *db.Q, companyID, caller uuid.UUID, asked string) (PhoneNumber, error) {
+	if asked != "" {
+		id, err := uuid.Parse(asked)
+		if err != nil {
+			return PhoneNumber{}, errs.Field("body.from_number_id", "must be one of the company's numbers", asked)
+		}
+		n, err := s.Number(ctx, q, companyID, id)
+		if errs.CodeOf(err) == errs.NotFound {
+			return n, errs.Field("body.from_number_id", "must be one of the company's numbers", asked)
+		}
+		return n, err
+	}
+	rows, err := q.ListPhoneNumbers(ctx, companyID)
+	if err != nil {
+		return PhoneNumber{}, fmt.Errorf("list numbers: %w", err)
+	}
+	if len(rows) == 0 {
+		return PhoneNumber{}, errs.Field("body.from_number_id", "the company has no phone number yet: an admin adds one in Settings → Phone", "")
+	}
+	pick := rows[0]
+	for _, r := range rows {
+		if r.UserID != nil && *r.UserID == caller {
+			pick = r
+			break
+		}
+	}
+	return numberFromRow(pick), nil
+}

@@ -2,6 +2,8 @@ package telephony
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -232,4 +234,12 @@ func providerError(err error) error {
 		return &ProviderError{Status: te.Status, Code: te.Code, Message: te.Message}
 	}
 	return fmt.Errorf("twilio: %w", err)
+}
+
+// NewSID makes a Twilio-shaped id ("SM" or "CA" and 32 hex digits) for what
+// the simulator handles.
+func NewSID(prefix string) string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return prefix + hex.EncodeToString(b)
 }
