@@ -69,10 +69,10 @@ describe('invites', () => {
     await waitForRows(member, ['Peter Gibbons']);
     expect(await member.getByTestId('company-name').innerText()).toBe(admin.company);
 
-    // The member's settings are the read-only company profile and pipelines only.
+    // The member's settings are the read-only company profile and pipelines, and their own phone.
     await member.getByRole('link', { name: 'Settings' }).click();
     await member.getByText(/Only admins and owners can change these settings/).waitFor();
-    expect(await member.getByRole('tab').allInnerTexts()).toEqual(['Company', 'Pipelines']);
+    expect(await member.getByRole('tab').allInnerTexts()).toEqual(['Company', 'Pipelines', 'Phone']);
     expect(await member.getByRole('button', { name: 'Save changes' }).count()).toBe(0);
     await shoot(member, '35-member-settings');
     await member.getByRole('tab', { name: 'Pipelines' }).click();

@@ -3,7 +3,8 @@
 //
 //   node e2e/run.mjs            (or: cd web && npm run e2e)
 //
-// Expects bin/crm built with the web app embedded (make build). Starts
+// Expects bin/crm built with the web app embedded (make build). Starts a fake
+// Twilio REST API (e2e/fake-twilio.mjs, passed as CRM_TWILIO_API_URL) and
 // `bin/crm serve` on free ports with a throw-away data dir (the server starts
 // its own private PostgreSQL there), waits for /readyz, runs the Playwright
 // tests (playwright-core driving Debian's Chromium, through Vitest), then stops
@@ -20,6 +21,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startFakeTwilio } from './fake-twilio.mjs';
 
 const e2eDir = dirname(fileURLToPath(import.meta.url));
 const root = resolve(e2eDir, '..');
@@ -110,6 +112,9 @@ async function main() {
   chmodSync(dataDir, 0o755);
   const [port, pgPort] = [await freePort(), await freePort()];
   const baseURL = `http://127.0.0.1:${port}`;
+  // The server talks to this instead of api.twilio.com; the tests read what it was sent.
+  const twilio = await startFakeTwilio();
+  log(`fake Twilio on ${twilio.url}`);
 
   // The tests get the same environment, so `crm admin …` reaches the same database.
   const serverEnv = {
@@ -119,6 +124,7 @@ async function main() {
     CRM_PUBLIC_URL: baseURL,
     CRM_PG_PORT: String(pgPort),
     CRM_SEED: 'false',
+    CRM_TWILIO_API_URL: twilio.url,
   };
   log(`starting ${bin} serve on ${baseURL} (data ${dataDir})`);
   const serverLog = createWriteStream(join(artifacts, 'server.log'));
@@ -134,6 +140,7 @@ async function main() {
   let summary = 'e2e: 0 passed, 1 failed';
   const cleanup = async () => {
     await stop(server);
+    await twilio.close();
     serverLog.end();
     if (process.env.E2E_KEEP === '1') log(`kept data dir ${dataDir}`);
     else rmSync(dataDir, { recursive: true, force: true });
@@ -166,6 +173,7 @@ async function main() {
         ...serverEnv,
         E2E_CRM_BIN: bin,
         E2E_BASE_URL: baseURL,
+        E2E_TWILIO_URL: twilio.url,
         E2E_ARTIFACTS: artifacts,
         CHROMIUM_PATH: chromium,
       },

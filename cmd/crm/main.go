@@ -108,6 +108,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		return tenancyAudit(ctx, cfg, *asJSON, stdout)
 	case "seed", "admin":
+		if !cfg.Production() {
+			// The same development key serve uses: seed writes sealed secrets.
+			if err := cfg.EnsureDevSecretKey(); err != nil {
+				return fmt.Errorf("development secret key: %w", err)
+			}
+		}
 		a, err := app.New(ctx, cfg, log, auth.Options{})
 		if err != nil {
 			return err

@@ -134,33 +134,39 @@ type TimelineItem struct {
 
 // TimelineSMS is a text message on a contact's timeline.
 type TimelineSMS struct {
-	ID           uuid.UUID `json:"id" format:"uuid"`
-	ThreadID     uuid.UUID `json:"thread_id" format:"uuid"`
-	Direction    string    `json:"direction" enum:"inbound,outbound"`
-	From         string    `json:"from"`
-	To           string    `json:"to"`
-	Body         string    `json:"body"`
-	MediaURLs    []string  `json:"media_urls"`
-	Status       string    `json:"status" enum:"queued,sending,sent,delivered,undelivered,failed,received"`
-	ErrorCode    *int32    `json:"error_code" nullable:"true"`
-	ErrorMessage string    `json:"error_message"`
-	SentByName   string    `json:"sent_by_name"`
-	CreatedAt    time.Time `json:"created_at"`
+	ID           uuid.UUID  `json:"id" format:"uuid"`
+	ThreadID     uuid.UUID  `json:"thread_id" format:"uuid"`
+	Direction    string     `json:"direction" enum:"inbound,outbound"`
+	From         string     `json:"from"`
+	To           string     `json:"to"`
+	Body         string     `json:"body"`
+	MediaURLs    []string   `json:"media_urls"`
+	Status       string     `json:"status" enum:"queued,sending,sent,delivered,undelivered,failed,received"`
+	ErrorCode    *int32     `json:"error_code" nullable:"true"`
+	ErrorMessage string     `json:"error_message"`
+	SentBy       *uuid.UUID `json:"sent_by" nullable:"true" format:"uuid"`
+	SentByName   string     `json:"sent_by_name"`
+	Automated    bool       `json:"automated"`
+	Simulated    bool       `json:"simulated"`
+	CreatedAt    time.Time  `json:"created_at"`
 }
 
 // TimelineCall is a phone call on a contact's timeline.
 type TimelineCall struct {
-	ID              uuid.UUID `json:"id" format:"uuid"`
-	Direction       string    `json:"direction" enum:"inbound,outbound"`
-	Status          string    `json:"status"`
-	From            string    `json:"from"`
-	To              string    `json:"to"`
-	DurationSeconds int32     `json:"duration_seconds"`
-	AnsweredBy      string    `json:"answered_by"`
-	HasRecording    bool      `json:"has_recording"`
-	Notes           string    `json:"notes"`
-	UserName        string    `json:"user_name"`
-	CreatedAt       time.Time `json:"created_at"`
+	ID              uuid.UUID  `json:"id" format:"uuid"`
+	Direction       string     `json:"direction" enum:"inbound,outbound"`
+	Status          string     `json:"status" enum:"queued,initiated,ringing,in-progress,completed,busy,no-answer,failed,canceled"`
+	UserID          *uuid.UUID `json:"user_id" nullable:"true" format:"uuid"`
+	ActivityID      *uuid.UUID `json:"activity_id" nullable:"true" format:"uuid" doc:"The call activity holding the notes; it is on the timeline too."`
+	Simulated       bool       `json:"simulated"`
+	From            string     `json:"from"`
+	To              string     `json:"to"`
+	DurationSeconds int32      `json:"duration_seconds"`
+	AnsweredBy      string     `json:"answered_by"`
+	HasRecording    bool       `json:"has_recording"`
+	Notes           string     `json:"notes"`
+	UserName        string     `json:"user_name"`
+	CreatedAt       time.Time  `json:"created_at"`
 }
 
 // StageChange is a deal moving from one stage to another.

@@ -182,7 +182,7 @@ func timelineMessagesAndCalls(ctx context.Context, q *db.Q, companyID uuid.UUID,
 			}
 			messages[r.ID] = &TimelineSMS{ID: r.ID, ThreadID: r.ThreadID, Direction: r.Direction, From: r.FromNumber, To: r.ToNumber,
 				Body: r.Body, MediaURLs: media, Status: r.Status, ErrorCode: r.ErrorCode, ErrorMessage: r.ErrorMessage,
-				SentByName: r.SentByName, CreatedAt: r.CreatedAt}
+				SentBy: r.SentBy, SentByName: r.SentByName, Automated: r.Automated, Simulated: r.Simulated, CreatedAt: r.CreatedAt}
 		}
 	}
 	if len(callIDs) > 0 {
@@ -193,7 +193,7 @@ func timelineMessagesAndCalls(ctx context.Context, q *db.Q, companyID uuid.UUID,
 		for _, r := range rows {
 			calls[r.ID] = &TimelineCall{ID: r.ID, Direction: r.Direction, Status: r.Status, From: r.FromNumber, To: r.ToNumber,
 				DurationSeconds: r.DurationSeconds, AnsweredBy: r.AnsweredBy, HasRecording: r.HasRecording, Notes: r.Notes,
-				UserName: r.UserName, CreatedAt: r.CreatedAt}
+				UserID: r.UserID, ActivityID: r.ActivityID, Simulated: r.Simulated, UserName: r.UserName, CreatedAt: r.CreatedAt}
 		}
 	}
 	return messages, calls, nil

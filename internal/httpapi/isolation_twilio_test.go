@@ -140,6 +140,17 @@ func init() {
 				t.Error("B's test was not recorded in B")
 			}
 		},
+		"getTwilioProvider": func(t *testing.T, w *world) {
+			var p struct {
+				Configured bool   `json:"configured"`
+				Mode       string `json:"mode"`
+				Numbers    int    `json:"numbers"`
+			}
+			w.b.Do("GET", isoSettings+"/provider", nil).Want(200).Decode(&p)
+			if !p.Configured || p.Mode != "simulator" || p.Numbers != 1 {
+				t.Errorf("B's provider: %+v", p)
+			}
+		},
 		"listPhoneNumbers": func(t *testing.T, w *world) {
 			lacksA(t, w, isoSettings+"/numbers")
 			if !listHas(t, w.b, isoSettings+"/numbers", w.ids["b_number"]) {

@@ -37,6 +37,12 @@ func (s *Server) registerPhone() {
 			out, err := t.TestConnection(ctx, principal(ctx).CompanyID, t.Twilio)
 			return &struct{ Body *telephony.Check }{out}, err
 		})
+	register(s, huma.Operation{OperationID: "getTwilioProvider", Method: http.MethodGet, Path: "/api/twilio-settings/provider", Tags: tags,
+		Summary: "Whether SMS and calls are set up, and simulated", Description: "For every member: the pages label the simulator."}, Member, true,
+		func(ctx context.Context, _ *struct{}) (*struct{ Body *telephony.ProviderInfo }, error) {
+			out, err := t.Provider(ctx, principal(ctx).CompanyID)
+			return &struct{ Body *telephony.ProviderInfo }{out}, err
+		})
 	register(s, huma.Operation{OperationID: "listPhoneNumbers", Method: http.MethodGet, Path: "/api/twilio-settings/numbers", Tags: tags,
 		Summary: "The company's phone numbers", Description: "Every member may list them: they are what messages and calls go out on."}, Member, true,
 		func(ctx context.Context, _ *struct{}) (*list[telephony.PhoneNumber], error) {

@@ -295,3 +295,30 @@ func parseClock(v *string) (pgtype.Time, error) {
 	}
 	return pgtype.Time{Microseconds: int64(t.Hour()*60+t.Minute()) * 60e6, Valid: true}, nil
 }
+
+// ProviderInfo is what every member may know of the company's provider.
+type ProviderInfo struct {
+	Configured bool   `json:"configured" doc:"False until an admin sets up Twilio or the simulator."`
+	Mode       string `json:"mode" enum:"twilio,simulator" doc:"simulator: nothing is really sent; the UI labels it."`
+	Numbers    int    `json:"numbers" doc:"How many numbers the company has."`
+}
+
+// Provider returns the company's provider mode.
+func (s *Service) Provider(ctx context.Context, companyID uuid.UUID) (*ProviderInfo, error) {
+	out := &ProviderInfo{Mode: ModeTwilio}
+	err := s.db.InTenant(ctx, companyID, func(q *db.Q) error {
+		row, err := q.GetTwilioSettings(ctx, companyID)
+		if err == nil {
+			out.Configured, out.Mode = true, row.Mode
+		} else if !errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("load twilio settings: %w", err)
+		}
+		nums, err := q.ListPhoneNumbers(ctx, companyID)
+		if err != nil {
+			return fmt.Errorf("list numbers: %w", err)
+		}
+		out.Numbers = len(nums)
+		return nil
+	})
+	return out, err
+}

@@ -20,6 +20,8 @@ import { LoginPage } from './pages/auth/LoginPage';
 import { SignupPage } from './pages/auth/SignupPage';
 import { NotFoundPage, RouteErrorPage } from './pages/notfound/NotFoundPage';
 import { SettingsPage } from './pages/settings/SettingsPage';
+import { SmsPage } from './pages/sms/SmsPage';
+import { CallsPage } from './pages/calls/CallsPage';
 import { TenancyAuditPage } from './pages/admin/TenancyAuditPage';
 
 /** SignedIn renders the app shell for a session, and sends everyone else to /login. */
@@ -96,6 +98,9 @@ export const router = createBrowserRouter([
           { path: '/deals', element: <DealsPage /> },
           { path: '/deals/:id', element: <DealDetailPage /> },
           { path: '/activities', element: <ActivitiesPage /> },
+          { path: '/sms', element: <SmsPage /> },
+          { path: '/sms/:threadId', element: <SmsPage /> },
+          { path: '/calls', element: <CallsPage /> },
           { path: '/import', element: <ImportPage /> },
           { path: '/imports', element: <Navigate to="/import" replace /> },
           { path: '/settings', element: <Navigate to="/settings/company" replace /> },

@@ -457,7 +457,8 @@ func (q *Queries) GetStageChangesByIDs(ctx context.Context, arg GetStageChangesB
 
 const getTimelineCalls = `-- name: GetTimelineCalls :many
 SELECT k.id, k.direction, k.status, k.from_number, k.to_number, k.duration_seconds, k.answered_by,
-       k.recording_url <> '' AS has_recording, k.notes, k.created_at, coalesce(u.name, '')::text AS user_name
+       k.recording_url <> '' AS has_recording, k.notes, k.created_at, k.user_id, k.activity_id, k.simulated,
+       coalesce(u.name, '')::text AS user_name
 FROM calls k
 LEFT JOIN memberships m ON m.company_id = k.company_id AND m.user_id = k.user_id
 LEFT JOIN users u ON u.id = m.user_id
@@ -480,6 +481,9 @@ type GetTimelineCallsRow struct {
 	HasRecording    bool
 	Notes           string
 	CreatedAt       time.Time
+	UserID          *uuid.UUID
+	ActivityID      *uuid.UUID
+	Simulated       bool
 	UserName        string
 }
 
@@ -503,6 +507,9 @@ func (q *Queries) GetTimelineCalls(ctx context.Context, arg GetTimelineCallsPara
 			&i.HasRecording,
 			&i.Notes,
 			&i.CreatedAt,
+			&i.UserID,
+			&i.ActivityID,
+			&i.Simulated,
 			&i.UserName,
 		); err != nil {
 			return nil, err
@@ -517,7 +524,7 @@ func (q *Queries) GetTimelineCalls(ctx context.Context, arg GetTimelineCallsPara
 
 const getTimelineSMS = `-- name: GetTimelineSMS :many
 SELECT m.id, m.thread_id, m.direction, m.from_number, m.to_number, m.body, m.media_urls, m.status, m.error_code,
-       m.error_message, m.created_at, coalesce(u.name, '')::text AS sent_by_name
+       m.error_message, m.created_at, m.sent_by, m.automated, m.simulated, coalesce(u.name, '')::text AS sent_by_name
 FROM sms_messages m
 LEFT JOIN memberships ms ON ms.company_id = m.company_id AND ms.user_id = m.sent_by
 LEFT JOIN users u ON u.id = ms.user_id
@@ -541,6 +548,9 @@ type GetTimelineSMSRow struct {
 	ErrorCode    *int32
 	ErrorMessage string
 	CreatedAt    time.Time
+	SentBy       *uuid.UUID
+	Automated    bool
+	Simulated    bool
 	SentByName   string
 }
 
@@ -565,6 +575,9 @@ func (q *Queries) GetTimelineSMS(ctx context.Context, arg GetTimelineSMSParams) 
 			&i.ErrorCode,
 			&i.ErrorMessage,
 			&i.CreatedAt,
+			&i.SentBy,
+			&i.Automated,
+			&i.Simulated,
 			&i.SentByName,
 		); err != nil {
 			return nil, err

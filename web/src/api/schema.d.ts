@@ -1264,6 +1264,26 @@ export interface paths {
         patch: operations["updatePhoneNumber"];
         trace?: never;
     };
+    "/api/twilio-settings/provider": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether SMS and calls are set up, and simulated
+         * @description For every member: the pages label the simulator.
+         */
+        get: operations["getTwilioProvider"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/twilio-settings/test": {
         parameters: {
             query?: never;
@@ -2153,6 +2173,20 @@ export interface components {
             /** Format: int32 */
             probability?: number;
         };
+        ProviderInfo: {
+            /** @description False until an admin sets up Twilio or the simulator. */
+            configured: boolean;
+            /**
+             * @description simulator: nothing is really sent; the UI labels it.
+             * @enum {string}
+             */
+            mode: "twilio" | "simulator";
+            /**
+             * Format: int64
+             * @description How many numbers the company has.
+             */
+            numbers: number;
+        };
         RenewInviteLinkResponse: {
             accept_url: string;
         };
@@ -2365,6 +2399,11 @@ export interface components {
             next_cursor: string;
         };
         TimelineCall: {
+            /**
+             * Format: uuid
+             * @description The call activity holding the notes; it is on the timeline too.
+             */
+            activity_id: string | null;
             answered_by: string;
             /** Format: date-time */
             created_at: string;
@@ -2377,8 +2416,12 @@ export interface components {
             /** Format: uuid */
             id: string;
             notes: string;
-            status: string;
+            simulated: boolean;
+            /** @enum {string} */
+            status: "queued" | "initiated" | "ringing" | "in-progress" | "completed" | "busy" | "no-answer" | "failed" | "canceled";
             to: string;
+            /** Format: uuid */
+            user_id: string | null;
             user_name: string;
         };
         TimelineItem: {
@@ -2400,6 +2443,7 @@ export interface components {
             stage_change?: components["schemas"]["StageChange"];
         };
         TimelineSMS: {
+            automated: boolean;
             body: string;
             /** Format: date-time */
             created_at: string;
@@ -2412,7 +2456,10 @@ export interface components {
             /** Format: uuid */
             id: string;
             media_urls: string[] | null;
+            /** Format: uuid */
+            sent_by: string | null;
             sent_by_name: string;
+            simulated: boolean;
             /** @enum {string} */
             status: "queued" | "sending" | "sent" | "delivered" | "undelivered" | "failed" | "received";
             /** Format: uuid */
@@ -7535,6 +7582,44 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    getTwilioProvider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderInfo"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

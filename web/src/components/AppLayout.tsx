@@ -1,15 +1,18 @@
-import { AppShell, Box, Burger, Divider, Group, NavLink, ScrollArea, Text, ThemeIcon } from '@mantine/core';
+import { AppShell, Badge, Box, Burger, Divider, Group, NavLink, ScrollArea, Text, ThemeIcon } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import {
   IconAddressBook,
   IconChartBar,
   IconChecklist,
   IconLayoutDashboard,
+  IconMessages,
+  IconPhone,
   IconReportMoney,
   IconSettings,
   IconShieldCheck,
 } from '@tabler/icons-react';
 import { Link, Outlet, useLocation } from 'react-router';
+import { useUnreadCount } from '../api/phone';
 import { ColorSchemeToggle } from './ColorSchemeToggle';
 import { CompanySwitcher } from './CompanySwitcher';
 import { GlobalSearch, SearchButton } from './GlobalSearch';
@@ -34,11 +37,14 @@ export function AppLayout() {
   const me = useSession();
   const [opened, { toggle, close }] = useDisclosure(false);
   const { pathname } = useLocation();
-  const nav = [
+  const unread = useUnreadCount();
+  const nav: { to: string; label: string; icon: typeof IconPhone; badge?: number }[] = [
     { to: '/', label: 'Dashboard', icon: IconLayoutDashboard },
     { to: '/contacts', label: 'Contacts', icon: IconAddressBook },
     { to: '/deals', label: 'Deals', icon: IconReportMoney },
     { to: '/activities', label: 'Activities', icon: IconChecklist },
+    { to: '/sms', label: 'SMS', icon: IconMessages, badge: unread.data ?? 0 },
+    { to: '/calls', label: 'Calls', icon: IconPhone },
     { to: '/settings', label: 'Settings', icon: IconSettings },
     ...(me.user.is_platform_admin ? [{ to: '/admin', label: 'Admin', icon: IconShieldCheck }] : []),
   ];
@@ -80,6 +86,13 @@ export function AppLayout() {
                 to={item.to}
                 label={item.label}
                 leftSection={<item.icon size={18} stroke={1.7} />}
+                rightSection={
+                  item.badge ? (
+                    <Badge size="sm" circle={item.badge < 10} aria-label={`${item.badge} unread`} data-testid="nav-unread">
+                      {item.badge > 99 ? '99+' : item.badge}
+                    </Badge>
+                  ) : undefined
+                }
                 active={item.to === '/' ? pathname === '/' : pathname === item.to || pathname.startsWith(item.to + '/')}
                 onClick={close}
                 className="crm-nav-link"

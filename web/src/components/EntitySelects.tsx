@@ -18,6 +18,8 @@ interface EntitySelectProps {
   error?: React.ReactNode;
   disabled?: boolean;
   description?: React.ReactNode;
+  /** Use the label as the accessible name only (a filter bar without visible labels). */
+  hideLabel?: boolean;
 }
 
 interface Option extends ComboboxItem {
@@ -40,6 +42,7 @@ function RemoteSelect({
   error,
   disabled,
   description,
+  hideLabel,
   resolve,
 }: EntitySelectProps & {
   search: (term: string, signal: AbortSignal) => Promise<Option[]>;
@@ -78,7 +81,8 @@ function RemoteSelect({
 
   return (
     <Select
-      label={label}
+      label={hideLabel ? undefined : label}
+      aria-label={hideLabel ? label : undefined}
       description={description}
       placeholder={placeholder}
       leftSection={icon}

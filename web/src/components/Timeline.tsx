@@ -30,7 +30,10 @@ import {
   IconGitMerge,
   IconNote,
   IconPencil,
+  IconMessage,
   IconPhone,
+  IconPhoneIncoming,
+  IconPhoneOutgoing,
   IconPlus,
   IconTimeline,
   IconTrash,
@@ -51,15 +54,18 @@ import { api, call } from '../api/client';
 import { useUsers } from '../api/queries';
 import type { components } from '../api/schema';
 import { splitNote } from '../lib/activityForm';
-import { formatDateTime, formatPhone, formatRelative, fullName } from '../lib/format';
+import { formatDateTime, formatDuration, formatPhone, formatRelative, fullName } from '../lib/format';
 import { dueLabel, zonedToISO, dateIn } from '../lib/zoned';
 import { ActivityFormModal } from './ActivityFormModal';
 import { notifyCompleted, typeLabel, useDeleteActivity, useToggleDone } from './activityActions';
 import { notifyError, notifySuccess } from './notify';
+import { CallStatusBadge, SmsStatusLine } from './phone';
 import { useSession } from './session';
 import { ErrorState } from './States';
 
 type StageChange = components['schemas']['StageChange'];
+type TimelineSMS = components['schemas']['TimelineSMS'];
+type TimelineCall = components['schemas']['TimelineCall'];
 
 interface TimelineProps {
   /** Whose feed: a contact's (its activities, its deals' activities and stage changes) or a deal's. */
@@ -71,14 +77,14 @@ interface TimelineProps {
 /**
  * Timeline is the feed of a contact or a deal: activities and stage changes,
  * newest first, older pages on demand, with a composer on top to add a note,
- * log a call or set a task linked to it. Item kinds it does not know (the
- * server will add messages and calls) are skipped.
+ * log a call or set a task linked to it, texts and phone calls among them.
+ * Item kinds it does not know are skipped.
  *
  *   <Timeline kind="deal" id={deal.id} />
  */
 export function Timeline({ kind, id }: TimelineProps) {
   const feed = useTimeline(kind, id);
-  const items = useMemo(() => flattenPages(feed.data).filter(isKnown), [feed.data]);
+  const items = useMemo(() => withoutCallNotes(flattenPages(feed.data).filter(isKnown)), [feed.data]);
 
   return (
     <Card p={{ base: 'md', sm: 'lg' }} data-testid="timeline">
@@ -132,6 +138,8 @@ export function Timeline({ kind, id }: TimelineProps) {
 function isKnown(item: TimelineItem): boolean {
   if (item.kind === 'activity') return Boolean(item.activity);
   if (item.kind === 'stage_change') return Boolean(item.stage_change);
+  if (item.kind === 'sms') return Boolean(item.sms);
+  if (item.kind === 'call') return Boolean(item.call);
   return false;
 }
 
@@ -294,6 +302,15 @@ function Composer({ kind, id }: TimelineProps) {
   );
 }
 
+/**
+ * withoutCallNotes drops the call activity that holds a call's notes when the
+ * call itself is on the page: the call entry shows the notes already.
+ */
+export function withoutCallNotes<T extends { kind: string; id: string; call?: { activity_id?: string | null } | null }>(items: T[]): T[] {
+  const notes = new Set(items.flatMap((i) => (i.kind === 'call' && i.call?.activity_id ? [i.call.activity_id] : [])));
+  return notes.size === 0 ? items : items.filter((i) => !(i.kind === 'activity' && notes.has(i.id)));
+}
+
 /* ---- feed items ---- */
 
 const TYPE_STYLE: Record<string, { color: string; icon: ReactNode }> = {
@@ -341,7 +358,129 @@ function FeedItem({ item, kind }: { item: TimelineItem; kind: TimelineKind }) {
       </MTimeline.Item>
     );
   }
+  if (item.kind === 'sms' && item.sms) {
+    const inbound = item.sms.direction === 'inbound';
+    return (
+      <MTimeline.Item
+        bullet={
+          <ThemeIcon size={30} radius="xl" variant="light" color={inbound ? 'cyan' : 'blue'}>
+            <IconMessage size={16} />
+          </ThemeIcon>
+        }
+        data-testid="timeline-item"
+        data-kind="sms"
+      >
+        <SmsEntry m={item.sms} at={item.at} />
+      </MTimeline.Item>
+    );
+  }
+  if (item.kind === 'call' && item.call) {
+    return (
+      <MTimeline.Item
+        bullet={
+          <ThemeIcon size={30} radius="xl" variant="light" color="teal">
+            {item.call.direction === 'inbound' ? <IconPhoneIncoming size={16} /> : <IconPhoneOutgoing size={16} />}
+          </ThemeIcon>
+        }
+        data-testid="timeline-item"
+        data-kind="call-log"
+      >
+        <CallEntry c={item.call} at={item.at} />
+      </MTimeline.Item>
+    );
+  }
   return null;
+}
+
+/** SmsEntry is a text on a timeline: who, the words in a bubble, and how delivery went. */
+function SmsEntry({ m, at }: { m: TimelineSMS; at: string }) {
+  const inbound = m.direction === 'inbound';
+  const by = m.sent_by_name;
+  return (
+    <Box pl={4} miw={0}>
+      <Group justify="space-between" align="flex-start" gap="xs" wrap="nowrap">
+        <Text size="sm" fw={600}>
+          {inbound ? 'Text received' : 'Text sent'}
+          {!inbound && by ? (
+            <Text span size="sm" c="dimmed" fw={400}>
+              {' '}
+              by {by}
+            </Text>
+          ) : null}
+        </Text>
+        <When at={at} />
+      </Group>
+      <Box
+        mt={6}
+        px="sm"
+        py={6}
+        maw="min(480px, 100%)"
+        data-testid="timeline-sms-body"
+        style={{
+          borderRadius: 14,
+          borderBottomLeftRadius: inbound ? 4 : 14,
+          background: inbound ? 'var(--mantine-color-default-hover)' : 'var(--mantine-color-brand-light)',
+          border: '1px solid var(--mantine-color-default-border)',
+          wordBreak: 'break-word',
+        }}
+      >
+        <Text size="sm" style={{ whiteSpace: 'pre-wrap' }} lineClamp={6}>
+          {m.body || ((m.media_urls ?? []).length > 0 ? 'Media message' : '')}
+        </Text>
+      </Box>
+      <Group gap={8} mt={4} wrap="wrap">
+        {!inbound && <SmsStatusLine m={m} />}
+        <Text size="xs" c="dimmed">
+          {inbound ? `from ${formatPhone(m.from)}` : `to ${formatPhone(m.to)}`}
+        </Text>
+        <Anchor component={Link} to={`/sms/${m.thread_id}`} size="xs">
+          Open conversation
+        </Anchor>
+      </Group>
+    </Box>
+  );
+}
+
+/** CallEntry is a logged phone call: direction, outcome, length and the notes taken. */
+function CallEntry({ c, at }: { c: TimelineCall; at: string }) {
+  const by = c.user_name;
+  return (
+    <Box pl={4} miw={0}>
+      <Group justify="space-between" align="flex-start" gap="xs" wrap="nowrap">
+        <Box miw={0}>
+          <Text size="sm" fw={600}>
+            {c.direction === 'inbound' ? 'Incoming call' : 'Outgoing call'}
+            {by ? (
+              <Text span size="sm" c="dimmed" fw={400}>
+                {' '}
+                {c.direction === 'inbound' ? 'answered by' : 'by'} {by}
+              </Text>
+            ) : null}
+          </Text>
+          <Group gap={6} mt={2} wrap="wrap">
+            <CallStatusBadge c={c} />
+            <Text span size="xs" c="dimmed" style={{ fontVariantNumeric: 'tabular-nums' }}>
+              {formatDuration(c.duration_seconds)}
+            </Text>
+            {c.has_recording && (
+              <Text span size="xs" c="dimmed">
+                · recorded
+              </Text>
+            )}
+            <Anchor component={Link} to={`/calls?call=${c.id}`} size="xs">
+              Details
+            </Anchor>
+          </Group>
+        </Box>
+        <When at={at} />
+      </Group>
+      {c.notes && (
+        <Text size="sm" mt={6} lineClamp={4} style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }} data-testid="timeline-call-notes">
+          {c.notes}
+        </Text>
+      )}
+    </Box>
+  );
 }
 
 function When({ at }: { at: string }) {

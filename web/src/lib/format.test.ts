@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDateTime, formatPhone, formatRelative, fullName, initials, plural, roleLabel } from './format';
+import { formatDate, formatDateTime, formatDuration, formatPhone, formatRelative, fullName, initials, plural, roleLabel } from './format';
 
 describe('fullName', () => {
   it('joins first and last name', () => {
@@ -67,5 +67,16 @@ describe('small labels', () => {
     expect(roleLabel('owner')).toBe('Owner');
     expect(plural(1, 'contact')).toBe('1 contact');
     expect(plural(1200, 'contact')).toBe('1,200 contacts');
+  });
+});
+
+describe('formatDuration', () => {
+  it('shows m:ss, and hours when there are any', () => {
+    expect(formatDuration(0)).toBe('0:00');
+    expect(formatDuration(7)).toBe('0:07');
+    expect(formatDuration(750)).toBe('12:30');
+    expect(formatDuration(3725)).toBe('1:02:05');
+    expect(formatDuration(null)).toBe('0:00');
+    expect(formatDuration(-3)).toBe('0:00');
   });
 });

@@ -2,7 +2,7 @@ import { ActionIcon, Anchor, Avatar, Badge, Box, Button, Card, CopyButton, Grid,
 import { useDisclosure } from '@mantine/hooks';
 import { modals } from '@mantine/modals';
 import { notifications } from '@mantine/notifications';
-import { IconArrowLeft, IconCheck, IconCopy, IconMail, IconPencil, IconPhone, IconTrash, IconUserQuestion } from '@tabler/icons-react';
+import { IconArrowLeft, IconCheck, IconCopy, IconMail, IconPencil, IconTrash, IconUserQuestion } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -11,6 +11,7 @@ import { isApiError } from '../../api/errors';
 import { keys, useContact, useTags } from '../../api/queries';
 import type { Contact } from '../../api/types';
 import { notifyError, notifySuccess } from '../../components/notify';
+import { CallButton, TextButton } from '../../components/phone';
 import { EmptyState, ErrorState, PageLoader } from '../../components/States';
 import { Timeline } from '../../components/Timeline';
 import { useSession } from '../../components/session';
@@ -251,9 +252,10 @@ function ContactView({ contact }: { contact: Contact }) {
                 </Button>
               )}
               {contact.phone && (
-                <Button component="a" href={`tel:${contact.phone}`} variant="light" size="xs" leftSection={<IconPhone size={14} />}>
-                  Call
-                </Button>
+                <>
+                  <CallButton contactId={contact.id} name={name} phone={contact.phone} />
+                  <TextButton contactId={contact.id} name={name} phone={contact.phone} />
+                </>
               )}
             </Group>
           </Card>

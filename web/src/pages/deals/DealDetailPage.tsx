@@ -24,6 +24,7 @@ import { api, call } from '../../api/client';
 import { errorMessage, fieldErrors, isApiError } from '../../api/errors';
 import { dealKeys, useDeal, usePipelines, type Deal, type DealPatch, type Pipeline, type Stage } from '../../api/deals';
 import { notifyError, notifySuccess } from '../../components/notify';
+import { ContactPhoneButtons } from '../../components/phone';
 import { EmptyState, ErrorState, PageLoader } from '../../components/States';
 import { Timeline } from '../../components/Timeline';
 import { useSession } from '../../components/session';
@@ -367,9 +368,12 @@ function DealView({ deal }: { deal: Deal }) {
                 label="Contact"
                 view={
                   deal.contact_id ? (
-                    <Anchor component={Link} to={`/contacts/${deal.contact_id}`} size="sm" data-testid="deal-contact">
-                      {deal.contact_name || 'Unnamed contact'}
-                    </Anchor>
+                    <Stack gap={6} align="flex-start">
+                      <Anchor component={Link} to={`/contacts/${deal.contact_id}`} size="sm" data-testid="deal-contact">
+                        {deal.contact_name || 'Unnamed contact'}
+                      </Anchor>
+                      <ContactPhoneButtons contactId={deal.contact_id} name={deal.contact_name || 'the contact'} />
+                    </Stack>
                   ) : (
                     <Dimmed>No contact</Dimmed>
                   )

@@ -1,5 +1,5 @@
 import { Tabs } from '@mantine/core';
-import { IconBuilding, IconKey, IconLayoutKanban, IconMailForward, IconUsers } from '@tabler/icons-react';
+import { IconBuilding, IconKey, IconLayoutKanban, IconMailForward, IconPhone, IconUsers } from '@tabler/icons-react';
 import { Navigate, useNavigate, useParams } from 'react-router';
 import { isAdmin } from '../../api/queries';
 import { PageHeader } from '../../components/PageHeader';
@@ -7,12 +7,14 @@ import { useSession } from '../../components/session';
 import { ApiTokensTab } from './ApiTokensTab';
 import { CompanyTab } from './CompanyTab';
 import { InvitesTab } from './InvitesTab';
+import { PhoneTab } from './PhoneTab';
 import { PipelinesTab } from './PipelinesTab';
 import { UsersTab } from './UsersTab';
 
 const TABS = [
   { value: 'company', label: 'Company', icon: IconBuilding, admin: false },
   { value: 'pipelines', label: 'Pipelines', icon: IconLayoutKanban, admin: false },
+  { value: 'phone', label: 'Phone', icon: IconPhone, admin: false },
   { value: 'users', label: 'Users', icon: IconUsers, admin: true },
   { value: 'invites', label: 'Invites', icon: IconMailForward, admin: true },
   { value: 'tokens', label: 'API tokens', icon: IconKey, admin: true },
@@ -50,6 +52,9 @@ export function SettingsPage() {
         </Tabs.Panel>
         <Tabs.Panel value="pipelines">
           <PipelinesTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="phone">
+          <PhoneTab />
         </Tabs.Panel>
         {admin && (
           <>
