@@ -1,4 +1,21 @@
-import { Alert, Anchor, Badge, Box, Button, Center, Divider, Group, Loader, ScrollArea, Select, Stack, Text, Textarea, Tooltip } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Box,
+  Button,
+  Center,
+  Divider,
+  Flex,
+  Group,
+  Loader,
+  ScrollArea,
+  Select,
+  Stack,
+  Text,
+  Textarea,
+  Tooltip,
+} from '@mantine/core';
 import { IconAlertCircle, IconFlask, IconMessageOff, IconPaperclip, IconSend } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Fragment, useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
@@ -12,6 +29,7 @@ import { useSession } from '../../components/session';
 import { formatDate, formatDateTime, formatPhone } from '../../lib/format';
 import { countSms } from '../../lib/sms';
 import { threadName, ThreadNotFound } from './common';
+import { ConsentHistory } from './ConsentHistory';
 import { SmsCounter } from './SmsCounter';
 import { numberOption, type Provider } from './useProvider';
 
@@ -109,22 +127,30 @@ function ThreadHeader({ t, back, simulated }: { t: SmsThread; back: ReactNode; s
               name
             )}
           </Text>
-          <Group gap={6} wrap="nowrap">
+          <Flex gap={6} rowGap={2} direction={{ base: 'column', xs: 'row' }} align={{ base: 'flex-start', xs: 'center' }}>
             {t.contact_name && (
               <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
                 {formatPhone(t.phone)}
               </Text>
             )}
             {t.opted_out && (
-              <Badge size="xs" color="red" variant="light" leftSection={<IconMessageOff size={10} />} data-testid="thread-opted-out-badge">
+              <Badge
+                size="xs"
+                color="red"
+                variant="light"
+                leftSection={<IconMessageOff size={10} />}
+                style={{ flexShrink: 0 }}
+                data-testid="thread-opted-out-badge"
+              >
                 Opted out
               </Badge>
             )}
-          </Group>
+          </Flex>
         </Box>
       </Group>
       <Group gap={6} wrap="nowrap">
         {simulated && <SimulatedBadge size="xs" />}
+        <ConsentHistory t={t} />
         {t.contact_id && <CallButton contactId={t.contact_id} name={name} phone={t.phone} variant="default" />}
       </Group>
     </Group>
