@@ -162,6 +162,9 @@ func (s *Service) Merge(ctx context.Context, companyID, by, survivorID uuid.UUID
 		if _, err := q.MoveContactActivities(ctx, dbq.MoveContactActivitiesParams{CompanyID: companyID, SurvivorID: &survivorID, DuplicateID: &dupID}); err != nil {
 			return fmt.Errorf("move activities: %w", err)
 		}
+		if err := moveMessagesAndCalls(ctx, q, companyID, survivorID, dupID); err != nil {
+			return err
+		}
 		if _, err := q.DeleteContact(ctx, dbq.DeleteContactParams{CompanyID: companyID, ID: dupID}); err != nil {
 			return fmt.Errorf("delete duplicate: %w", err)
 		}
@@ -255,4 +258,33 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return string(r[:n])
+}
+
+// moveMessagesAndCalls gives the survivor the duplicate's text messages
+// (joining the two threads), calls and consent records, before the
+// duplicate (and with it, its thread) is deleted.
+func moveMessagesAndCalls(ctx context.Context, q *db.Q, companyID, survivorID, dupID uuid.UUID) error {
+	if err := q.MoveContactMessages(ctx, dbq.MoveContactMessagesParams{CompanyID: companyID, SurvivorID: &survivorID, DuplicateID: &dupID}); err != nil {
+		return fmt.Errorf("move messages: %w", err)
+	}
+	if err := q.MoveContactCalls(ctx, dbq.MoveContactCallsParams{CompanyID: companyID, SurvivorID: &survivorID, DuplicateID: &dupID}); err != nil {
+		return fmt.Errorf("move calls: %w", err)
+	}
+	if err := q.MoveContactConsents(ctx, dbq.MoveContactConsentsParams{CompanyID: companyID, SurvivorID: &survivorID, DuplicateID: &dupID}); err != nil {
+		return fmt.Errorf("move consents: %w", err)
+	}
+	n, err := q.AdoptContactThread(ctx, dbq.AdoptContactThreadParams{CompanyID: companyID, SurvivorID: survivorID, DuplicateID: dupID})
+	if err != nil {
+		return fmt.Errorf("adopt thread: %w", err)
+	}
+	if n > 0 {
+		return nil
+	}
+	if err := q.JoinContactThreads(ctx, dbq.JoinContactThreadsParams{CompanyID: companyID, SurvivorID: survivorID, DuplicateID: dupID}); err != nil {
+		return fmt.Errorf("join threads: %w", err)
+	}
+	if err := q.DeleteContactThread(ctx, dbq.DeleteContactThreadParams{CompanyID: companyID, DuplicateID: &dupID}); err != nil {
+		return fmt.Errorf("delete joined thread: %w", err)
+	}
+	return nil
 }

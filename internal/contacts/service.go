@@ -38,12 +38,30 @@ func (s *Service) Create(ctx context.Context, companyID uuid.UUID, in Input) (*C
 			return translate(err, f)
 		}
 		out = fromRow(r)
-		return nil
+		return adoptConversations(ctx, q, companyID, r.ID, f.phone)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &out, nil
+}
+
+// adoptConversations gives a contact the earlier texts and calls of its
+// phone number that belong to no contact yet.
+func adoptConversations(ctx context.Context, q *db.Q, companyID, contactID uuid.UUID, phone *string) error {
+	if phone == nil || *phone == "" {
+		return nil
+	}
+	if err := q.AdoptPhoneThread(ctx, dbq.AdoptPhoneThreadParams{CompanyID: companyID, ContactID: contactID, Phone: *phone}); err != nil {
+		return fmt.Errorf("adopt thread of %s: %w", *phone, err)
+	}
+	if err := q.AdoptPhoneMessages(ctx, dbq.AdoptPhoneMessagesParams{CompanyID: companyID, ContactID: contactID}); err != nil {
+		return fmt.Errorf("adopt messages: %w", err)
+	}
+	if err := q.AdoptPhoneCalls(ctx, dbq.AdoptPhoneCallsParams{CompanyID: companyID, ContactID: contactID, Phone: *phone}); err != nil {
+		return fmt.Errorf("adopt calls: %w", err)
+	}
+	return nil
 }
 
 // Get returns one contact; another company's id is not found.
@@ -81,6 +99,7 @@ func (s *Service) Update(ctx context.Context, companyID, id uuid.UUID, p Patch) 
 		if err != nil {
 			return err
 		}
+		oldPhone := r.Phone
 		r, err = q.UpdateContact(ctx, dbq.UpdateContactParams{CompanyID: companyID, ID: id,
 			FirstName: f.firstName, LastName: f.lastName, Email: f.email, Phone: f.phone, CompanyName: f.companyName,
 			Title: f.title, Tags: f.tags, OwnerID: f.ownerID, CustomFields: f.customFields})
@@ -88,6 +107,9 @@ func (s *Service) Update(ctx context.Context, companyID, id uuid.UUID, p Patch) 
 			return translate(err, f)
 		}
 		out = fromRow(r)
+		if f.phone != nil && (oldPhone == nil || *oldPhone != *f.phone) {
+			return adoptConversations(ctx, q, companyID, id, f.phone)
+		}
 		return nil
 	})
 	if err != nil {

@@ -33,6 +33,60 @@ func (q *Queries) AdoptContactThread(ctx context.Context, arg AdoptContactThread
 	return result.RowsAffected(), nil
 }
 
+const adoptPhoneCalls = `-- name: AdoptPhoneCalls :exec
+UPDATE calls k SET contact_id = $1::uuid
+WHERE k.company_id = $2 AND k.contact_id IS NULL
+  AND ((k.direction = 'inbound' AND k.from_number = $3::text) OR (k.direction = 'outbound' AND k.to_number = $3::text))
+`
+
+type AdoptPhoneCallsParams struct {
+	ContactID uuid.UUID
+	CompanyID uuid.UUID
+	Phone     string
+}
+
+func (q *Queries) AdoptPhoneCalls(ctx context.Context, arg AdoptPhoneCallsParams) error {
+	_, err := q.db.Exec(ctx, adoptPhoneCalls, arg.ContactID, arg.CompanyID, arg.Phone)
+	return err
+}
+
+const adoptPhoneMessages = `-- name: AdoptPhoneMessages :exec
+UPDATE sms_messages m SET contact_id = $1::uuid
+WHERE m.company_id = $2 AND m.contact_id IS NULL
+  AND m.thread_id IN (SELECT t.id FROM sms_threads t WHERE t.company_id = $2 AND t.contact_id = $1::uuid)
+`
+
+type AdoptPhoneMessagesParams struct {
+	ContactID uuid.UUID
+	CompanyID uuid.UUID
+}
+
+func (q *Queries) AdoptPhoneMessages(ctx context.Context, arg AdoptPhoneMessagesParams) error {
+	_, err := q.db.Exec(ctx, adoptPhoneMessages, arg.ContactID, arg.CompanyID)
+	return err
+}
+
+const adoptPhoneThread = `-- name: AdoptPhoneThread :exec
+
+UPDATE sms_threads t SET contact_id = $1::uuid
+WHERE t.company_id = $2 AND t.phone = $3::text AND t.contact_id IS NULL
+  AND NOT EXISTS (SELECT 1 FROM sms_threads s WHERE s.company_id = $2 AND s.contact_id = $1::uuid)
+`
+
+type AdoptPhoneThreadParams struct {
+	ContactID uuid.UUID
+	CompanyID uuid.UUID
+	Phone     string
+}
+
+// A contact created (or given a phone) after that number texted or called
+// takes over the conversation: the number's thread without a contact, its
+// messages, and its calls without a contact.
+func (q *Queries) AdoptPhoneThread(ctx context.Context, arg AdoptPhoneThreadParams) error {
+	_, err := q.db.Exec(ctx, adoptPhoneThread, arg.ContactID, arg.CompanyID, arg.Phone)
+	return err
+}
+
 const createContact = `-- name: CreateContact :one
 INSERT INTO contacts (company_id, id, first_name, last_name, email, phone, company_name, title,
                       tags, owner_id, custom_fields)

@@ -115,3 +115,22 @@ WHERE t.company_id = @company_id AND t.id = (SELECT s.id FROM s);
 
 -- name: DeleteContactThread :exec
 DELETE FROM sms_threads WHERE company_id = @company_id AND contact_id = @duplicate_id;
+
+-- A contact created (or given a phone) after that number texted or called
+-- takes over the conversation: the number's thread without a contact, its
+-- messages, and its calls without a contact.
+
+-- name: AdoptPhoneThread :exec
+UPDATE sms_threads t SET contact_id = @contact_id::uuid
+WHERE t.company_id = @company_id AND t.phone = @phone::text AND t.contact_id IS NULL
+  AND NOT EXISTS (SELECT 1 FROM sms_threads s WHERE s.company_id = @company_id AND s.contact_id = @contact_id::uuid);
+
+-- name: AdoptPhoneMessages :exec
+UPDATE sms_messages m SET contact_id = @contact_id::uuid
+WHERE m.company_id = @company_id AND m.contact_id IS NULL
+  AND m.thread_id IN (SELECT t.id FROM sms_threads t WHERE t.company_id = @company_id AND t.contact_id = @contact_id::uuid);
+
+-- name: AdoptPhoneCalls :exec
+UPDATE calls k SET contact_id = @contact_id::uuid
+WHERE k.company_id = @company_id AND k.contact_id IS NULL
+  AND ((k.direction = 'inbound' AND k.from_number = @phone::text) OR (k.direction = 'outbound' AND k.to_number = @phone::text));

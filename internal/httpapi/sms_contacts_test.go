@@ -1,0 +1,59 @@
+package httpapi_test
+
+import (
+	"net/url"
+	"testing"
+
+	"github.com/salescrm/crm/internal/apitest"
+	"github.com/salescrm/crm/internal/twiliofake"
+)
+
+// A stranger texts and calls; once they become a contact the conversation
+// and the call are theirs, and a merge carries texts and calls over.
+func TestContactsTakeOverTheirNumbersConversations(t *testing.T) {
+	env := apitest.New(t)
+	a := env.Signup("Acme")
+	ta := connectTwilio(t, env, a, "+14155550100")
+	if code, _ := webhook(t, env, "/webhooks/twilio/sms", ta.token, inboundForm(twiliofake.SID("SM"), "+14155550177", ta.number, "Who is this?")); code != 200 {
+		t.Fatalf("inbound: %d", code)
+	}
+	if code, _ := webhook(t, env, "/webhooks/twilio/voice", ta.token, url.Values{"CallSid": {twiliofake.SID("CA")},
+		"From": {"+14155550177"}, "To": {ta.number}}); code != 200 {
+		t.Fatalf("inbound call: %d", code)
+	}
+	if th := getThreads(t, a); len(th) != 1 || th[0].ContactID != nil {
+		t.Fatalf("stranger's thread: %+v", th)
+	}
+
+	grace := newContact(t, a, "Grace", "(415) 555-0177")
+	th := getThreads(t, a)
+	if len(th) != 1 || th[0].ContactID == nil || *th[0].ContactID != grace {
+		t.Fatalf("thread after the contact was created: %+v", th)
+	}
+	if m := getMessages(t, a, th[0].ID); m[0].ContactID == nil || *m[0].ContactID != grace {
+		t.Fatalf("message not linked: %+v", m)
+	}
+	var calls struct {
+		Items []callOut `json:"items"`
+	}
+	a.Do("GET", "/api/calls?contact_id="+grace, nil).Want(200).Decode(&calls)
+	if len(calls.Items) != 1 {
+		t.Fatalf("call not linked: %+v", calls.Items)
+	}
+
+	// A duplicate with another number and its own thread merges into Grace:
+	// one thread with both conversations, and the call log follows.
+	dup := newContact(t, a, "Gracie", "+14155550188")
+	webhook(t, env, "/webhooks/twilio/sms", ta.token, inboundForm(twiliofake.SID("SM"), "+14155550188", ta.number, "It's me again"))
+	if len(getThreads(t, a)) != 2 {
+		t.Fatal("the duplicate has no thread of its own")
+	}
+	a.Do("POST", "/api/contacts/"+grace+"/merge", map[string]any{"duplicate_id": dup}).Want(200)
+	th = getThreads(t, a)
+	if len(th) != 1 || *th[0].ContactID != grace || th[0].UnreadCount != 2 || th[0].LastBody != "It's me again" {
+		t.Fatalf("threads after the merge: %+v", th)
+	}
+	if m := getMessages(t, a, th[0].ID); len(m) != 2 {
+		t.Fatalf("messages after the merge: %+v", m)
+	}
+}
