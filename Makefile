@@ -47,7 +47,7 @@ test-go: dist-placeholder
 	$(GO) test -count=1 $(GO_PKGS)
 
 test-web: web-deps
-	cd web && npm run typecheck && npm run lint && npm test
+	cd web && npm run typecheck && npm run lint && npm run format:check && npm test
 
 test-e2e: build
 	@scripts/ensure-system-deps.sh --browser
