@@ -316,3 +316,19 @@ func TestQuietHoursHoldAutomatedSendsOnly(t *testing.T) {
 		t.Fatal("automated message left the queue during quiet hours")
 	}
 }
+
+func TestSMSWaitsOutATwilioOutage(t *testing.T) {
+	env := apitest.New(t)
+	a := env.Signup("Acme")
+	connectTwilio(t, env, a, "+14155550100")
+	env.Twilio.Unavailable(1)
+	var m smsMessage
+	a.Do("POST", "/api/sms/messages", map[string]any{"to": "+14155550111", "body": "after the outage"}).Want(201).Decode(&m)
+	// The first attempt meets a 503: the message goes back to the queue and
+	// the retry sends it, once.
+	eventually(t, 30*time.Second, "the retried send", func() bool { return len(env.Twilio.Messages()) == 1 })
+	eventually(t, 5*time.Second, "the sid to be stored", func() bool { return messageStatus(t, a, m.ThreadID, m.ID) == "sending" })
+	if n := countRows(t, env, `SELECT count(*) FROM river_job WHERE args->>'message_id' = $1 AND attempt = 2`, m.ID); n != 1 {
+		t.Fatalf("the send took %d second attempts, want 1", n)
+	}
+}

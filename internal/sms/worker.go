@@ -28,6 +28,11 @@ type SendWorker struct {
 func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	for {
 		wait, err := w.Service.deliver(ctx, job.Args.CompanyID, job.Args.MessageID)
+		var retry errRetry
+		if errors.As(err, &retry) && job.Attempt >= job.MaxAttempts {
+			// The last attempt: the message fails rather than staying queued.
+			return w.Service.giveUp(context.WithoutCancel(ctx), job.Args.CompanyID, job.Args.MessageID, retry.err)
+		}
 		if err != nil || wait <= 0 {
 			return err
 		}
@@ -66,6 +71,14 @@ func (s *Service) deliver(ctx context.Context, companyID, messageID uuid.UUID) (
 		msg, err = q.LockMessage(ctx, dbq.LockMessageParams{CompanyID: companyID, ID: messageID})
 		if err != nil {
 			return fmt.Errorf("load message %s: %w", messageID, err)
+		}
+		if msg.Status == "sending" && msg.TwilioSid == nil {
+			// A run that stopped (a crash, a deploy) between handing the
+			// message to Twilio and hearing back: it may have gone out, so it
+			// is not sent again.
+			skip = true
+			return s.advance(ctx, q, msg, "failed", nil, nil,
+				"the server stopped while handing this message to Twilio; check Twilio's message log before sending it again")
 		}
 		if msg.Status != "queued" {
 			skip = true // sent already, or given up on
@@ -117,20 +130,27 @@ func (s *Service) deliver(ctx context.Context, companyID, messageID uuid.UUID) (
 			StatusCallback: s.statusCallback(msg.FromNumber, messageID)})
 	}
 	var pe *telephony.ProviderError
-	return 0, s.db.InTenant(ctx, companyID, func(q *db.Q) error {
+	var retry error
+	terr := s.db.InTenant(ctx, companyID, func(q *db.Q) error {
 		cur, lerr := q.LockMessage(ctx, dbq.LockMessageParams{CompanyID: companyID, ID: messageID})
 		if lerr != nil {
 			return fmt.Errorf("reload message %s: %w", messageID, lerr)
 		}
 		switch {
-		case errors.As(err, &pe):
+		case errors.As(err, &pe) && pe.Permanent():
 			// Twilio refused it (a bad number, an unverified sender…): retrying
 			// would be refused too.
 			code := int32(pe.Code)
 			return s.advance(ctx, q, cur, "failed", nil, &code, pe.Message)
 		case err != nil:
-			// Twilio could not be reached; the job is retried with backoff.
-			return fmt.Errorf("send message %s: %w", messageID, err)
+			// Twilio could not be reached or is busy: back in the queue, and
+			// the job is retried with backoff (see SendWorker.Work).
+			if serr := q.SetMessageStatus(ctx, dbq.SetMessageStatusParams{CompanyID: companyID, ID: messageID, Status: "queued",
+				ErrorMessage: "retrying: " + err.Error()}); serr != nil {
+				return fmt.Errorf("requeue message %s: %w", messageID, serr)
+			}
+			retry = errRetry{err} // after the requeue commits
+			return nil
 		}
 		status := fromTwilio(res.Status)
 		if status == "" {
@@ -148,6 +168,10 @@ func (s *Service) deliver(ctx context.Context, companyID, messageID uuid.UUID) (
 		}
 		return nil
 	})
+	if terr != nil {
+		return 0, terr
+	}
+	return 0, retry
 }
 
 // advance moves a message forward to status; a status at or below the
@@ -196,5 +220,24 @@ func (w *SimulateWorker) Work(ctx context.Context, job *river.Job[SimulateArgs])
 			return fmt.Errorf("load message %s: %w", job.Args.MessageID, err)
 		}
 		return s.advance(ctx, q, m, job.Args.Status, nil, nil, "")
+	})
+}
+
+// errRetry is a send that may succeed later.
+type errRetry struct{ err error }
+
+func (e errRetry) Error() string { return "send later: " + e.err.Error() }
+func (e errRetry) Unwrap() error { return e.err }
+
+// giveUp fails a message whose every attempt found Twilio unreachable.
+func (s *Service) giveUp(ctx context.Context, companyID, messageID uuid.UUID, cause error) error {
+	return s.db.InTenant(ctx, companyID, func(q *db.Q) error {
+		m, err := q.LockMessage(ctx, dbq.LockMessageParams{CompanyID: companyID, ID: messageID})
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		} else if err != nil {
+			return fmt.Errorf("load message %s: %w", messageID, err)
+		}
+		return s.advance(ctx, q, m, "failed", nil, nil, "Twilio could not be reached: "+cause.Error())
 	})
 }

@@ -97,6 +97,10 @@ type ProviderError struct {
 	Message string
 }
 
+// Permanent reports whether Twilio refused the request for good (a 4xx
+// other than 429): the same request would be refused again.
+func (e *ProviderError) Permanent() bool { return e.Status >= 400 && e.Status < 500 && e.Status != 429 }
+
 func (e *ProviderError) Error() string {
 	return fmt.Sprintf("twilio %d (code %d): %s", e.Status, e.Code, e.Message)
 }

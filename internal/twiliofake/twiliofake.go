@@ -41,6 +41,16 @@ type Server struct {
 	calls    []Sent
 	// RefuseTo makes sends to a number fail with a Twilio error code.
 	refuse map[string]int
+	// unavailable answers this many message requests with 503.
+	unavailable int
+}
+
+// Unavailable makes the next n message sends fail with 503, as Twilio does
+// when it is overloaded.
+func (s *Server) Unavailable(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.unavailable = n
 }
 
 // New starts a fake, closed when the test ends.
@@ -116,6 +126,16 @@ func (s *Server) message(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := r.ParseForm(); err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]any{"code": 20001, "message": "bad form", "status": 400})
+		return
+	}
+	s.mu.Lock()
+	down := s.unavailable > 0
+	if down {
+		s.unavailable--
+	}
+	s.mu.Unlock()
+	if down {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"code": 20503, "message": "Service unavailable", "status": 503})
 		return
 	}
 	m := Sent{SID: "SM" + randomHex(16), Account: sid, From: r.PostForm.Get("From"), To: r.PostForm.Get("To"),
