@@ -215,7 +215,8 @@ describe('sms and calls', () => {
     await composer.getByTestId('sms-counter').getByText('32 chars · 1 segment').waitFor();
     await composer.getByRole('button', { name: 'Send' }).click();
     const second = await waitForTwilio((r) => r.form.Body === 'Did you get the tracking number?', 'the second text');
-    expect(await composer.getByRole('textbox', { name: 'Message' }).inputValue()).toBe('');
+    // The send job can reach Twilio before the browser has the API's answer.
+    await expect.poll(() => composer.getByRole('textbox', { name: 'Message' }).inputValue()).toBe('');
     const failed = await webhook(second.form.StatusCallback, {
       MessageSid: second.response?.sid ?? '',
       MessageStatus: 'undelivered',
@@ -401,7 +402,7 @@ describe('sms and calls', () => {
 
     await b.getByRole('button', { name: 'Simulate inbound SMS' }).click();
     const sim = b.getByRole('dialog', { name: 'Simulate inbound SMS' });
-    expect(await sim.getByRole('textbox', { name: 'From' }).inputValue()).toBe('+14155550177');
+    await expect.poll(() => sim.getByRole('textbox', { name: 'From' }).inputValue()).toBe('+14155550177');
     await sim.getByRole('textbox', { name: 'Message' }).fill('Yes we can!');
     await sim.getByRole('button', { name: 'Simulate' }).click();
     await sim.waitFor({ state: 'hidden' });
