@@ -97,12 +97,12 @@ func (s *Service) incoming(ctx context.Context, q *db.Q, companyID uuid.UUID, fo
 	}
 	c, err := q.CallBySid(ctx, dbq.CallBySidParams{CompanyID: companyID, TwilioSid: &sid})
 	if errors.Is(err, pgx.ErrNoRows) {
-		var contactID *uuid.UUID
-		if id, err := q.ContactByPhone(ctx, dbq.ContactByPhoneParams{CompanyID: companyID, Phone: &from}); err == nil {
-			contactID = &id
+		caller := telephony.Recipient{Phone: from}
+		if err := caller.Resolve(ctx, q, companyID); err != nil {
+			return "", err
 		}
 		id := uuid.Must(uuid.NewV7())
-		err = q.InsertCall(ctx, dbq.InsertCallParams{CompanyID: companyID, ID: id, ContactID: contactID, PhoneNumberID: &num.ID,
+		err = q.InsertCall(ctx, dbq.InsertCallParams{CompanyID: companyID, ID: id, ContactID: caller.ContactID, PhoneNumberID: &num.ID,
 			UserID: num.UserID, Direction: "inbound", FromNumber: from, ToNumber: num.Number, Status: "ringing", TwilioSid: &sid,
 			Simulated: simulated})
 		if err != nil {
@@ -199,33 +199,32 @@ func (s *Service) recording(ctx context.Context, q *db.Q, companyID uuid.UUID, q
 // Recording returns a call's recording: fetched from Twilio with the
 // company's credentials, or a generated tone for a simulated call.
 func (s *Service) Recording(ctx context.Context, companyID, id uuid.UUID, tw *telephony.Twilio) (io.ReadCloser, string, error) {
-	var c Call
-	var rec string
+	var rec dbq.GetCallsByIDsRow
 	var acct telephony.Account
 	err := s.db.InTenant(ctx, companyID, func(q *db.Q) error {
-		row, err := q.LockCall(ctx, dbq.LockCallParams{CompanyID: companyID, ID: id})
-		if errors.Is(err, pgx.ErrNoRows) {
-			return errs.NotFoundf("call not found")
-		} else if err != nil {
-			return err
+		rows, err := q.GetCallsByIDs(ctx, dbq.GetCallsByIDsParams{CompanyID: companyID, Ids: []uuid.UUID{id}})
+		if err != nil {
+			return fmt.Errorf("load call %s: %w", id, err)
 		}
-		c, rec = fromRow(dbq.GetCallsByIDsRow{RecordingUrl: row.RecordingUrl, RecordingDuration: row.RecordingDuration}), row.RecordingUrl
-		if rec == "" || rec == simulatedRecording {
+		if len(rows) == 0 {
+			return errs.NotFoundf("call not found")
+		}
+		rec = rows[0]
+		if rec.RecordingUrl == "" || rec.RecordingUrl == simulatedRecording {
 			return nil
 		}
 		acct, err = s.tel.AccountIn(ctx, q, companyID)
 		return err
 	})
-	if err != nil {
+	switch {
+	case err != nil:
 		return nil, "", err
-	}
-	if rec == "" {
+	case rec.RecordingUrl == "":
 		return nil, "", errs.NotFoundf("this call has no recording")
+	case rec.RecordingUrl == simulatedRecording:
+		return io.NopCloser(bytes.NewReader(tone(int(rec.RecordingDuration)))), "audio/wav", nil
 	}
-	if rec == simulatedRecording {
-		return io.NopCloser(bytes.NewReader(tone(c.RecordingDuration))), "audio/wav", nil
-	}
-	resp, err := tw.Recording(ctx, acct, rec)
+	resp, err := tw.Recording(ctx, acct, rec.RecordingUrl)
 	if err != nil {
 		return nil, "", errs.E(errs.Upstream, "could not fetch the recording from Twilio")
 	}
@@ -265,32 +264,14 @@ func tone(seconds int) []byte {
 // SimulateInbound fakes an inbound call in simulator mode: it goes through
 // the same path as Twilio's webhook, then progresses like a real call.
 func (s *Service) SimulateInbound(ctx context.Context, companyID uuid.UUID, in SimulateInput) (*Call, error) {
-	var fe errs.Fields
-	from := contacts.NormalizePhone("body.from", in.From, &fe)
-	numID, err := uuid.Parse(in.ToNumberID)
-	if err != nil {
-		fe.Add("body.to_number_id", "must be one of the company's numbers", in.ToNumberID)
-	}
-	if err := fe.Err(); err != nil {
-		return nil, err
-	}
-	sid := telephony.NewSID("CA")
 	var id uuid.UUID
-	err = s.db.InTenant(ctx, companyID, func(q *db.Q) error {
-		acct, err := s.tel.AccountIn(ctx, q, companyID)
+	err := s.db.InTenant(ctx, companyID, func(q *db.Q) error {
+		_, from, num, err := s.tel.SimulatedInbound(ctx, q, companyID, in.From, in.ToNumberID)
 		if err != nil {
 			return err
 		}
-		if !acct.Simulated() {
-			return errs.E(errs.Conflict, "the simulator is off: an admin turns it on in Settings → Phone")
-		}
-		num, err := s.tel.Number(ctx, q, companyID, numID)
-		if errs.CodeOf(err) == errs.NotFound {
-			return errs.Field("body.to_number_id", "must be one of the company's numbers", in.ToNumberID)
-		} else if err != nil {
-			return err
-		}
-		form := url.Values{"CallSid": {sid}, "From": {*from}, "To": {num.Number}}
+		sid := telephony.NewSID("CA")
+		form := url.Values{"CallSid": {sid}, "From": {from}, "To": {num.Number}}
 		if _, err := s.incoming(ctx, q, companyID, form, true); err != nil {
 			return err
 		}

@@ -7,8 +7,6 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/google/uuid"
-
 	"github.com/salescrm/crm/internal/calls"
 	"github.com/salescrm/crm/internal/errs"
 	"github.com/salescrm/crm/internal/logctx"
@@ -25,23 +23,23 @@ const MaxWebhookBytes = 64 << 10
 // callback URL's number parameter or else the To field — and is verified
 // with that company's auth token before anything is read or written.
 func (s *Server) registerWebhooks() {
-	s.mux.Handle("POST /webhooks/twilio/sms", s.twilio(func(ctx context.Context, company uuid.UUID, q, f url.Values) (string, error) {
+	s.mux.Handle("POST /webhooks/twilio/sms", s.twilio(func(ctx context.Context, acct telephony.Account, q, f url.Values) (string, error) {
 		in, err := sms.ParseInbound(f)
 		if err != nil {
 			return "", err
 		}
-		reply, err := s.deps.SMS.Receive(ctx, company, in)
+		reply, err := s.deps.SMS.Receive(ctx, acct, in)
 		if err != nil {
 			return "", err
 		}
 		return telephony.MessageTwiML(reply), nil
 	}))
-	s.mux.Handle("POST /webhooks/twilio/sms/status", s.twilio(func(ctx context.Context, company uuid.UUID, q, f url.Values) (string, error) {
+	s.mux.Handle("POST /webhooks/twilio/sms/status", s.twilio(func(ctx context.Context, acct telephony.Account, q, f url.Values) (string, error) {
 		u, err := sms.ParseStatus(q, f)
 		if err != nil {
 			return "", err
 		}
-		return telephony.MessageTwiML(""), s.deps.SMS.UpdateStatus(ctx, company, u)
+		return telephony.MessageTwiML(""), s.deps.SMS.UpdateStatus(ctx, acct.CompanyID, u)
 	}))
 	for path, kind := range map[string]string{
 		"/webhooks/twilio/voice":             calls.VoiceIncoming,
@@ -50,13 +48,14 @@ func (s *Server) registerWebhooks() {
 		"/webhooks/twilio/voice/status":      calls.VoiceStatus,
 		"/webhooks/twilio/voice/recording":   calls.VoiceRecording,
 	} {
-		s.mux.Handle("POST "+path, s.twilio(func(ctx context.Context, company uuid.UUID, q, f url.Values) (string, error) {
-			return s.deps.Calls.Voice(ctx, company, kind, q, f)
+		s.mux.Handle("POST "+path, s.twilio(func(ctx context.Context, acct telephony.Account, q, f url.Values) (string, error) {
+			return s.deps.Calls.Voice(ctx, acct.CompanyID, kind, q, f)
 		}))
 	}
 }
 
-type twilioHandler func(ctx context.Context, company uuid.UUID, query, form url.Values) (twiml string, err error)
+// twilioHandler handles a verified webhook for the company acct belongs to.
+type twilioHandler func(ctx context.Context, acct telephony.Account, query, form url.Values) (twiml string, err error)
 
 // twilio authenticates a webhook and answers with the handler's TwiML. Any
 // doubt about who sent it — unknown number, no token, bad or missing
@@ -115,7 +114,7 @@ func (s *Server) twilio(h twilioHandler) http.Handler {
 		if info := logctx.From(ctx); info != nil {
 			info.Set(func(i *logctx.Info) { i.CompanyID = company.String() })
 		}
-		twiml, err := h(ctx, company, query, form)
+		twiml, err := h(ctx, acct, query, form)
 		if err != nil {
 			code := errs.CodeOf(err)
 			switch code {

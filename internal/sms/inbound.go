@@ -61,90 +61,94 @@ func ParseInbound(form url.Values) (Inbound, error) {
 // Receive stores an inbound message once (Twilio retries are recognised by
 // MessageSid), links it to the contact with that number, records STOP and
 // START keywords as consent changes, and returns the reply to send, if any
-// (the help text for HELP).
-func (s *Service) Receive(ctx context.Context, companyID uuid.UUID, in Inbound) (reply string, err error) {
-	err = s.db.InTenant(ctx, companyID, func(q *db.Q) error {
-		acct, err := s.tel.AccountIn(ctx, q, companyID)
-		if err != nil {
-			return err
-		}
-		num, err := s.tel.NumberByE164(ctx, q, companyID, in.To)
-		if err != nil {
-			return err
-		}
-		var fe errs.Fields
-		from := in.From
-		if p := contacts.NormalizePhone("From", in.From, &fe); p != nil {
-			from = *p
-		}
-		var contactID *uuid.UUID
-		if id, err := q.ContactByPhone(ctx, dbq.ContactByPhoneParams{CompanyID: companyID, Phone: &from}); err == nil {
-			contactID = &id
-		} else if !errors.Is(err, pgx.ErrNoRows) {
-			return fmt.Errorf("find contact by phone: %w", err)
-		}
-		thread, err := s.thread(ctx, q, companyID, contactID, from)
-		if err != nil {
-			return err
-		}
-		keyword := strings.ToUpper(strings.TrimSpace(in.Body))
-		if keyword == "HELP" || keyword == "INFO" {
-			reply = acct.HelpReply
-			if reply == "" {
-				reply = DefaultHelpReply
-			}
-		}
-		sid := in.SID
-		media := in.MediaURLs
-		if media == nil {
-			media = []string{}
-		}
-		_, err = q.InsertMessage(ctx, dbq.InsertMessageParams{CompanyID: companyID, ID: uuid.Must(uuid.NewV7()), ThreadID: thread,
-			ContactID: contactID, PhoneNumberID: &num.ID, Direction: "inbound", FromNumber: from, ToNumber: num.Number,
-			Body: in.Body, MediaUrls: media, Segments: int32(Segments(in.Body)), Status: "received", TwilioSid: &sid,
-			Simulated: in.Simulated})
-		if errors.Is(err, pgx.ErrNoRows) {
-			return nil // a retry of a message already stored
-		} else if err != nil {
-			return fmt.Errorf("store inbound message: %w", err)
-		}
-		body := in.Body
-		if body == "" && len(media) > 0 {
-			body = "📎 media"
-		}
-		if err := s.touch(ctx, q, companyID, thread, s.now(), body, "inbound", from); err != nil {
-			return err
-		}
-		if err := q.CountUnread(ctx, dbq.CountUnreadParams{CompanyID: companyID, ID: thread}); err != nil {
-			return fmt.Errorf("count unread: %w", err)
-		}
-		action := ""
-		switch {
-		case stopWords[keyword]:
-			action = "opt_out"
-		case startWords[keyword]:
-			action = "opt_in"
-		}
-		if action != "" {
-			err := q.InsertConsent(ctx, dbq.InsertConsentParams{CompanyID: companyID, ID: uuid.Must(uuid.NewV7()), Phone: from,
-				ContactID: contactID, PhoneNumberID: &num.ID, Number: num.Number, Action: action, Source: "keyword", Keyword: keyword})
-			if err != nil {
-				return fmt.Errorf("record consent: %w", err)
-			}
-		}
-		if reply != "" {
-			// The reply goes back in Twilio's answer to this webhook; it is
-			// kept in the thread like any message.
-			_, err := q.InsertMessage(ctx, dbq.InsertMessageParams{CompanyID: companyID, ID: uuid.Must(uuid.NewV7()), ThreadID: thread,
-				ContactID: contactID, PhoneNumberID: &num.ID, Direction: "outbound", FromNumber: num.Number, ToNumber: from,
-				Body: reply, MediaUrls: []string{}, Segments: int32(Segments(reply)), Status: "sent", Automated: true, Simulated: in.Simulated})
-			if err != nil {
-				return fmt.Errorf("store help reply: %w", err)
-			}
-		}
-		return nil
+// (the help text for HELP). acct is the company's, already loaded by the
+// webhook router to verify the request.
+func (s *Service) Receive(ctx context.Context, acct telephony.Account, in Inbound) (reply string, err error) {
+	err = s.db.InTenant(ctx, acct.CompanyID, func(q *db.Q) error {
+		reply, _, err = s.receive(ctx, q, acct, in)
+		return err
 	})
 	return reply, err
+}
+
+// receive is Receive inside a tenant transaction; it also returns the
+// stored message's id (uuid.Nil for a retry of a stored one).
+func (s *Service) receive(ctx context.Context, q *db.Q, acct telephony.Account, in Inbound) (reply string, id uuid.UUID, err error) {
+	companyID := acct.CompanyID
+	num, err := s.tel.NumberByE164(ctx, q, companyID, in.To)
+	if err != nil {
+		return "", uuid.Nil, err
+	}
+	var fe errs.Fields
+	from := in.From
+	if p := contacts.NormalizePhone("From", in.From, &fe); p != nil {
+		from = *p
+	}
+	sender := telephony.Recipient{Phone: from}
+	if err := sender.Resolve(ctx, q, companyID); err != nil {
+		return "", uuid.Nil, err
+	}
+	contactID := sender.ContactID
+	thread, err := s.thread(ctx, q, companyID, contactID, from)
+	if err != nil {
+		return "", uuid.Nil, err
+	}
+	keyword := strings.ToUpper(strings.TrimSpace(in.Body))
+	if keyword == "HELP" || keyword == "INFO" {
+		reply = acct.HelpReply
+		if reply == "" {
+			reply = DefaultHelpReply
+		}
+	}
+	sid := in.SID
+	media := in.MediaURLs
+	if media == nil {
+		media = []string{}
+	}
+	id, err = q.InsertMessage(ctx, dbq.InsertMessageParams{CompanyID: companyID, ID: uuid.Must(uuid.NewV7()), ThreadID: thread,
+		ContactID: contactID, PhoneNumberID: &num.ID, Direction: "inbound", FromNumber: from, ToNumber: num.Number,
+		Body: in.Body, MediaUrls: media, Segments: int32(Segments(in.Body)), Status: "received", TwilioSid: &sid,
+		Simulated: in.Simulated})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return reply, uuid.Nil, nil // a retry of a message already stored
+	} else if err != nil {
+		return reply, uuid.Nil, fmt.Errorf("store inbound message: %w", err)
+	}
+	body := in.Body
+	if body == "" && len(media) > 0 {
+		body = "📎 media"
+	}
+	if err := s.touch(ctx, q, companyID, thread, s.now(), body, "inbound", from); err != nil {
+		return reply, uuid.Nil, err
+	}
+	if err := q.CountUnread(ctx, dbq.CountUnreadParams{CompanyID: companyID, ID: thread}); err != nil {
+		return reply, uuid.Nil, fmt.Errorf("count unread: %w", err)
+	}
+	action := ""
+	switch {
+	case stopWords[keyword]:
+		action = "opt_out"
+	case startWords[keyword]:
+		action = "opt_in"
+	}
+	if action != "" {
+		err := q.InsertConsent(ctx, dbq.InsertConsentParams{CompanyID: companyID, ID: uuid.Must(uuid.NewV7()), Phone: from,
+			ContactID: contactID, PhoneNumberID: &num.ID, Number: num.Number, Action: action, Source: "keyword", Keyword: keyword})
+		if err != nil {
+			return reply, uuid.Nil, fmt.Errorf("record consent: %w", err)
+		}
+	}
+	if reply != "" {
+		// The reply goes back in Twilio's answer to this webhook; it is
+		// kept in the thread like any message.
+		_, err := q.InsertMessage(ctx, dbq.InsertMessageParams{CompanyID: companyID, ID: uuid.Must(uuid.NewV7()), ThreadID: thread,
+			ContactID: contactID, PhoneNumberID: &num.ID, Direction: "outbound", FromNumber: num.Number, ToNumber: from,
+			Body: reply, MediaUrls: []string{}, Segments: int32(Segments(reply)), Status: "sent", Automated: true, Simulated: in.Simulated})
+		if err != nil {
+			return reply, uuid.Nil, fmt.Errorf("store help reply: %w", err)
+		}
+	}
+	return reply, id, nil
 }
 
 // StatusUpdate is Twilio's report on a sent message.
@@ -294,50 +298,23 @@ type SimulateInput struct {
 	Body       string `json:"body" maxLength:"1600"`
 }
 
-// ErrNotSimulated refuses simulator actions for a company on real Twilio.
-var ErrNotSimulated = errs.E(errs.Conflict, "the simulator is off: an admin turns it on in Settings → Phone")
-
 // SimulateInbound receives a made-up message, as if Twilio had delivered it.
 func (s *Service) SimulateInbound(ctx context.Context, companyID uuid.UUID, in SimulateInput) (*Message, error) {
-	var fe errs.Fields
-	from := contacts.NormalizePhone("body.from", in.From, &fe)
-	numID, err := uuid.Parse(in.ToNumberID)
-	if err != nil {
-		fe.Add("body.to_number_id", "must be one of the company's numbers", in.ToNumberID)
-	}
-	if err := fe.Err(); err != nil {
-		return nil, err
-	}
-	var to telephony.PhoneNumber
-	err = s.db.InTenant(ctx, companyID, func(q *db.Q) error {
-		acct, err := s.tel.AccountIn(ctx, q, companyID)
+	var out Message
+	err := s.db.InTenant(ctx, companyID, func(q *db.Q) error {
+		acct, from, to, err := s.tel.SimulatedInbound(ctx, q, companyID, in.From, in.ToNumberID)
 		if err != nil {
 			return err
 		}
-		if !acct.Simulated() {
-			return ErrNotSimulated
+		_, id, err := s.receive(ctx, q, acct, Inbound{SID: telephony.NewSID("SM"), From: from, To: to.Number, Body: in.Body, Simulated: true})
+		if err != nil {
+			return err
 		}
-		to, err = s.tel.Number(ctx, q, companyID, numID)
-		if errs.CodeOf(err) == errs.NotFound {
-			return errs.Field("body.to_number_id", "must be one of the company's numbers", in.ToNumberID)
-		}
+		out, err = getMessage(ctx, q, companyID, id)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	sid := telephony.NewSID("SM")
-	if _, err := s.Receive(ctx, companyID, Inbound{SID: sid, From: *from, To: to.Number, Body: in.Body, Simulated: true}); err != nil {
-		return nil, err
-	}
-	var out Message
-	err = s.db.InTenant(ctx, companyID, func(q *db.Q) error {
-		m, err := q.MessageBySid(ctx, dbq.MessageBySidParams{CompanyID: companyID, TwilioSid: &sid})
-		if err != nil {
-			return fmt.Errorf("load simulated message: %w", err)
-		}
-		out, err = getMessage(ctx, q, companyID, m.ID)
-		return err
-	})
-	return &out, err
+	return &out, nil
 }

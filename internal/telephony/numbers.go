@@ -299,3 +299,34 @@ func (s *Service) FromNumber(ctx context.Context, q *db.Q, companyID, caller uui
 	}
 	return numberFromRow(pick), nil
 }
+
+// ErrNotSimulated refuses the simulator's actions to a company on real Twilio.
+var ErrNotSimulated = errs.E(errs.Conflict, "the simulator is off: an admin turns it on in Settings → Phone")
+
+// SimulatedInbound checks a made-up inbound text or call: body.from must be
+// a phone number, body.to_number_id one of the company's numbers, and the
+// company must be on the simulator. It returns the account, the normalised
+// sender and the number.
+func (s *Service) SimulatedInbound(ctx context.Context, q *db.Q, companyID uuid.UUID, from, toNumberID string) (Account, string, PhoneNumber, error) {
+	var fe errs.Fields
+	sender := contacts.NormalizePhone("body.from", from, &fe)
+	numID, err := uuid.Parse(toNumberID)
+	if err != nil {
+		fe.Add("body.to_number_id", "must be one of the company's numbers", toNumberID)
+	}
+	if err := fe.Err(); err != nil {
+		return Account{}, "", PhoneNumber{}, err
+	}
+	acct, err := s.AccountIn(ctx, q, companyID)
+	if err != nil {
+		return Account{}, "", PhoneNumber{}, err
+	}
+	if !acct.Simulated() {
+		return Account{}, "", PhoneNumber{}, ErrNotSimulated
+	}
+	num, err := s.Number(ctx, q, companyID, numID)
+	if errs.CodeOf(err) == errs.NotFound {
+		return Account{}, "", PhoneNumber{}, errs.Field("body.to_number_id", "must be one of the company's numbers", toNumberID)
+	}
+	return acct, *sender, num, err
+}
