@@ -52,6 +52,11 @@ export function useUsers(enabled = true) {
   });
 }
 
+/** memberFilterOptions are a "who" filter's choices: "Me" first, then every other member. */
+export function memberFilterOptions(users: { id: string; name: string; email: string }[] | undefined, meId: string) {
+  return [{ value: 'me', label: 'Me' }, ...(users ?? []).filter((u) => u.id !== meId).map((u) => ({ value: u.id, label: u.name || u.email }))];
+}
+
 export function useInvites() {
   return useQuery({ queryKey: keys.invites, queryFn: () => call(api.GET('/api/invites')), select: (d) => d.items ?? [] });
 }

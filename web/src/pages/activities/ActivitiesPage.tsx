@@ -20,7 +20,7 @@ import { IconAdjustmentsHorizontal, IconChecklist, IconFilterOff, IconListDetail
 import { useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { flattenPages, useActivityList, useMyTasks, type Activity, type ActivityListQuery } from '../../api/activities';
-import { useUsers } from '../../api/queries';
+import { memberFilterOptions, useUsers } from '../../api/queries';
 import { ActivityFormModal } from '../../components/ActivityFormModal';
 import { PageHeader } from '../../components/PageHeader';
 import { EmptyState, ErrorState } from '../../components/States';
@@ -232,10 +232,7 @@ function AllView({ onEdit, onCreate }: { onEdit: (a: Activity) => void; onCreate
     if (entry?.isIntersecting && hasNextPage && !isFetchingNextPage) fetchNextPage();
   }, [entry?.isIntersecting, hasNextPage, isFetchingNextPage, fetchNextPage]);
 
-  const assigneeOptions = [
-    { value: 'me', label: 'Me' },
-    ...(users.data ?? []).filter((u) => u.id !== me.user.id).map((u) => ({ value: u.id, label: u.name || u.email })),
-  ];
+  const assigneeOptions = memberFilterOptions(users.data, me.user.id);
 
   const controls = (
     <>

@@ -20,7 +20,7 @@ import { IconAdjustmentsHorizontal, IconFilterOff, IconFlask, IconPhone, IconPlu
 import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { flattenPages } from '../../api/activities';
-import { useUsers } from '../../api/queries';
+import { memberFilterOptions, useUsers } from '../../api/queries';
 import { useCalls, type Call, type CallListQuery } from '../../api/phone';
 import { ContactSelect } from '../../components/EntitySelects';
 import { PageHeader } from '../../components/PageHeader';
@@ -85,10 +85,7 @@ export function CallsPage() {
   const simulator = provider.simulator === true;
   const connected = provider.numbers.length > 0;
 
-  const userOptions = [
-    { value: 'me', label: 'Me' },
-    ...(users.data ?? []).filter((u) => u.id !== me.user.id).map((u) => ({ value: u.id, label: u.name || u.email })),
-  ];
+  const userOptions = memberFilterOptions(users.data, me.user.id);
 
   const controls = (
     <>
