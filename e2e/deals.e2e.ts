@@ -54,6 +54,14 @@ async function drag(page: Page, title: string, from: string, target: Locator, yO
   await page.mouse.up();
 }
 
+/**
+ * moveSaved resolves when the server has answered a move. The board shows a
+ * drop at once, before it is saved, so a reload must wait for this.
+ */
+function moveSaved(page: Page): Promise<unknown> {
+  return page.waitForResponse((r) => r.request().method() === 'POST' && /\/api\/deals\/[^/]+\/move$/.test(new URL(r.url()).pathname));
+}
+
 interface NewDeal {
   title: string;
   value?: string;
@@ -148,16 +156,24 @@ describe('deals', () => {
   });
 
   test('drag a deal to another stage with the mouse; the move survives a reload', async () => {
+    // Each drop is shown at once and saved behind it; wait for each save so
+    // the moves reach the server in the order they were made.
+    let saved = moveSaved(a);
     await drag(a, 'Acme rollout', 'Lead', column(a, 'Qualified'), 80);
     await waitForTitles(a, 'Qualified', ['Acme rollout']);
     await waitForTitles(a, 'Lead', ['Globex renewal']);
     expect(await column(a, 'Qualified').getByTestId('stage-total').innerText()).toBe('$12,000.00');
+    await saved;
 
     // Within a stage too: Globex goes above Acme once it is in Qualified.
+    saved = moveSaved(a);
     await drag(a, 'Globex renewal', 'Lead', card(a, 'Qualified', 'Acme rollout'), 6);
     await waitForTitles(a, 'Qualified', ['Globex renewal', 'Acme rollout']);
+    await saved;
+    saved = moveSaved(a);
     await drag(a, 'Acme rollout', 'Qualified', card(a, 'Qualified', 'Globex renewal'), 6);
     await waitForTitles(a, 'Qualified', ['Acme rollout', 'Globex renewal']);
+    await saved;
 
     await a.reload();
     await waitForTitles(a, 'Qualified', ['Acme rollout', 'Globex renewal']);
@@ -171,10 +187,17 @@ describe('deals', () => {
     // Wait on the board's state, not on the clock: each key acts only once
     // dnd-kit has taken the previous one.
     await expect.poll(() => handle.getAttribute('aria-pressed')).toBe('true');
+    // dnd-kit starts listening for the arrow keys in a setTimeout(0) scheduled
+    // when the drag starts, which can run after the card already shows as
+    // pressed. Timers of equal delay run in the order they were set, so once
+    // one set now has run, dnd-kit's has too.
+    await a.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
     await a.keyboard.press('ArrowLeft');
     await expect.poll(() => titles(a, 'Lead')).toContain('Globex renewal');
+    const saved = moveSaved(a);
     await a.keyboard.press('Space');
     await waitForTitles(a, 'Lead', ['Globex renewal']);
+    await saved;
     await a.reload();
     await waitForTitles(a, 'Lead', ['Globex renewal']);
   });

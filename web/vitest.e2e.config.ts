@@ -20,6 +20,9 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // A page on a busy CI machine can take longer than vitest's default 1 s
+    // to show what a poll waits for; a poll still fails when it never does.
+    expect: { poll: { timeout: 10_000 } },
     pool: 'forks',
   },
 });
