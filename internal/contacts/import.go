@@ -13,8 +13,8 @@ import (
 
 // The CSV import (internal/imports) writes contacts in batches, many rows to
 // one tenant transaction, so it needs the service's rules without the
-// service's transaction: these are the same checks and statements as Create
-// and Update, taking the caller's transaction.
+// service's transaction: Create and Update are these functions in a
+// transaction of their own.
 
 // Validate checks in exactly as Create would, without storing anything. The
 // error is an *errs.Error naming each wrong field ("body.email").
@@ -38,6 +38,9 @@ func CreateTx(ctx context.Context, q *db.Q, companyID uuid.UUID, in Input) (*Con
 		return nil, translate(err, f)
 	}
 	c := fromRow(r)
+	if err := adoptConversations(ctx, q, companyID, c.ID, f.phone); err != nil {
+		return nil, err
+	}
 	return &c, nil
 }
 
@@ -75,6 +78,9 @@ func CreateManyTx(ctx context.Context, q *db.Q, companyID uuid.UUID, ins []Input
 	if first != nil {
 		return nil, first
 	}
+	if err := adoptManyConversations(ctx, q, companyID, out); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -92,6 +98,7 @@ func UpdateTx(ctx context.Context, q *db.Q, companyID, id uuid.UUID, p Patch) (*
 	if err != nil {
 		return nil, err
 	}
+	oldPhone := r.Phone
 	r, err = q.UpdateContact(ctx, dbq.UpdateContactParams{CompanyID: companyID, ID: id,
 		FirstName: f.firstName, LastName: f.lastName, Email: f.email, Phone: f.phone, CompanyName: f.companyName,
 		Title: f.title, Tags: f.tags, OwnerID: f.ownerID, CustomFields: f.customFields})
@@ -99,6 +106,11 @@ func UpdateTx(ctx context.Context, q *db.Q, companyID, id uuid.UUID, p Patch) (*
 		return nil, translate(err, f)
 	}
 	c := fromRow(r)
+	if f.phone != nil && (oldPhone == nil || *oldPhone != *f.phone) {
+		if err := adoptConversations(ctx, q, companyID, id, f.phone); err != nil {
+			return nil, err
+		}
+	}
 	return &c, nil
 }
 

@@ -25,43 +25,16 @@ const MaxBulk = 500
 
 // Create stores a new contact.
 func (s *Service) Create(ctx context.Context, companyID uuid.UUID, in Input) (*Contact, error) {
-	f, err := in.validate()
-	if err != nil {
-		return nil, err
-	}
-	var out Contact
-	err = s.db.InTenant(ctx, companyID, func(q *db.Q) error {
-		r, err := q.CreateContact(ctx, dbq.CreateContactParams{CompanyID: companyID, ID: uuid.Must(uuid.NewV7()),
-			FirstName: f.firstName, LastName: f.lastName, Email: f.email, Phone: f.phone, CompanyName: f.companyName,
-			Title: f.title, Tags: f.tags, OwnerID: f.ownerID, CustomFields: f.customFields})
-		if err != nil {
-			return translate(err, f)
-		}
-		out = fromRow(r)
-		return adoptConversations(ctx, q, companyID, r.ID, f.phone)
+	var out *Contact
+	err := s.db.InTenant(ctx, companyID, func(q *db.Q) error {
+		var err error
+		out, err = CreateTx(ctx, q, companyID, in)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &out, nil
-}
-
-// adoptConversations gives a contact the earlier texts and calls of its
-// phone number that belong to no contact yet.
-func adoptConversations(ctx context.Context, q *db.Q, companyID, contactID uuid.UUID, phone *string) error {
-	if phone == nil || *phone == "" {
-		return nil
-	}
-	if err := q.AdoptPhoneThread(ctx, dbq.AdoptPhoneThreadParams{CompanyID: companyID, ContactID: contactID, Phone: *phone}); err != nil {
-		return fmt.Errorf("adopt thread of %s: %w", *phone, err)
-	}
-	if err := q.AdoptPhoneMessages(ctx, dbq.AdoptPhoneMessagesParams{CompanyID: companyID, ContactID: contactID}); err != nil {
-		return fmt.Errorf("adopt messages: %w", err)
-	}
-	if err := q.AdoptPhoneCalls(ctx, dbq.AdoptPhoneCallsParams{CompanyID: companyID, ContactID: contactID, Phone: *phone}); err != nil {
-		return fmt.Errorf("adopt calls: %w", err)
-	}
-	return nil
+	return out, nil
 }
 
 // Get returns one contact; another company's id is not found.
@@ -86,36 +59,16 @@ func (s *Service) Get(ctx context.Context, companyID, id uuid.UUID) (*Contact, e
 
 // Update applies a patch.
 func (s *Service) Update(ctx context.Context, companyID, id uuid.UUID, p Patch) (*Contact, error) {
-	var out Contact
+	var out *Contact
 	err := s.db.InTenant(ctx, companyID, func(q *db.Q) error {
-		r, err := q.GetContact(ctx, dbq.GetContactParams{CompanyID: companyID, ID: id})
-		if err != nil {
-			if db.IsNotFound(err) {
-				return errs.NotFoundf("contact not found")
-			}
-			return fmt.Errorf("load contact %s: %w", id, err)
-		}
-		f, err := p.apply(fromRow(r)).validate()
-		if err != nil {
-			return err
-		}
-		oldPhone := r.Phone
-		r, err = q.UpdateContact(ctx, dbq.UpdateContactParams{CompanyID: companyID, ID: id,
-			FirstName: f.firstName, LastName: f.lastName, Email: f.email, Phone: f.phone, CompanyName: f.companyName,
-			Title: f.title, Tags: f.tags, OwnerID: f.ownerID, CustomFields: f.customFields})
-		if err != nil {
-			return translate(err, f)
-		}
-		out = fromRow(r)
-		if f.phone != nil && (oldPhone == nil || *oldPhone != *f.phone) {
-			return adoptConversations(ctx, q, companyID, id, f.phone)
-		}
-		return nil
+		var err error
+		out, err = UpdateTx(ctx, q, companyID, id, p)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &out, nil
+	return out, nil
 }
 
 // Delete removes a contact.

@@ -57,3 +57,41 @@ func TestContactsTakeOverTheirNumbersConversations(t *testing.T) {
 		t.Fatalf("messages after the merge: %+v", m)
 	}
 }
+
+// Contacts imported from a file take over their numbers' texts and calls
+// too, and only the first of two rows with the same number does.
+func TestImportedContactsTakeOverTheirConversations(t *testing.T) {
+	env := apitest.New(t)
+	a := env.Signup("Acme")
+	ta := connectTwilio(t, env, a, "+14155550100")
+	if code, _ := webhook(t, env, "/webhooks/twilio/sms", ta.token, inboundForm(twiliofake.SID("SM"), "+14155550177", ta.number, "Saw your stand")); code != 200 {
+		t.Fatalf("inbound: %d", code)
+	}
+	if code, _ := webhook(t, env, "/webhooks/twilio/voice", ta.token, url.Values{"CallSid": {twiliofake.SID("CA")},
+		"From": {"+14155550166"}, "To": {ta.number}}); code != 200 {
+		t.Fatalf("inbound call: %d", code)
+	}
+	p := uploadOK(t, a, "contacts", "first_name,email,phone\n"+
+		"Ada,ada@example.com,(415) 555-0177\n"+
+		"Ada again,ada2@example.com,+14155550177\n"+
+		"Alan,alan@example.com,+1 415 555 0166\n"+
+		"Bob,bob@example.com,+14155550199\n")
+	if done := runImport(t, a, p.Import.ID.String(), nil); done.CreatedRows != 4 {
+		t.Fatalf("import: %+v", done)
+	}
+	got := byEmail(allContacts(t, a, nil))
+	th := getThreads(t, a)
+	if len(th) != 1 || th[0].ContactID == nil || *th[0].ContactID != got["ada@example.com"].ID.String() {
+		t.Fatalf("thread after the import: %+v (Ada is %s)", th, got["ada@example.com"].ID)
+	}
+	if m := getMessages(t, a, th[0].ID); m[0].ContactID == nil || *m[0].ContactID != got["ada@example.com"].ID.String() {
+		t.Fatalf("message not linked: %+v", m)
+	}
+	var calls struct {
+		Items []callOut `json:"items"`
+	}
+	a.Do("GET", "/api/calls?contact_id="+got["alan@example.com"].ID.String(), nil).Want(200).Decode(&calls)
+	if len(calls.Items) != 1 {
+		t.Fatalf("call not linked to Alan: %+v", calls.Items)
+	}
+}

@@ -561,6 +561,43 @@ func (q *Queries) RetagContacts(ctx context.Context, arg RetagContactsParams) (i
 	return result.RowsAffected(), nil
 }
 
+const unclaimedPhones = `-- name: UnclaimedPhones :many
+SELECT t.phone::text AS phone FROM sms_threads t
+WHERE t.company_id = $1 AND t.contact_id IS NULL AND t.phone = ANY($2::text[])
+UNION
+SELECT k.from_number FROM calls k
+WHERE k.company_id = $1 AND k.contact_id IS NULL AND k.direction = 'inbound' AND k.from_number = ANY($2::text[])
+UNION
+SELECT k.to_number FROM calls k
+WHERE k.company_id = $1 AND k.contact_id IS NULL AND k.direction = 'outbound' AND k.to_number = ANY($2::text[])
+`
+
+type UnclaimedPhonesParams struct {
+	CompanyID uuid.UUID
+	Phones    []string
+}
+
+// Which of these numbers have texts or calls that belong to no contact yet.
+func (q *Queries) UnclaimedPhones(ctx context.Context, arg UnclaimedPhonesParams) ([]string, error) {
+	rows, err := q.db.Query(ctx, unclaimedPhones, arg.CompanyID, arg.Phones)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var phone string
+		if err := rows.Scan(&phone); err != nil {
+			return nil, err
+		}
+		items = append(items, phone)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const updateContact = `-- name: UpdateContact :one
 UPDATE contacts SET first_name = $3, last_name = $4, email = $5, phone = $6, company_name = $7,
     title = $8, tags = $9, owner_id = $10, custom_fields = $11, updated_at = now()

@@ -134,3 +134,14 @@ WHERE m.company_id = @company_id AND m.contact_id IS NULL
 UPDATE calls k SET contact_id = @contact_id::uuid
 WHERE k.company_id = @company_id AND k.contact_id IS NULL
   AND ((k.direction = 'inbound' AND k.from_number = @phone::text) OR (k.direction = 'outbound' AND k.to_number = @phone::text));
+
+-- name: UnclaimedPhones :many
+-- Which of these numbers have texts or calls that belong to no contact yet.
+SELECT t.phone::text AS phone FROM sms_threads t
+WHERE t.company_id = @company_id AND t.contact_id IS NULL AND t.phone = ANY(@phones::text[])
+UNION
+SELECT k.from_number FROM calls k
+WHERE k.company_id = @company_id AND k.contact_id IS NULL AND k.direction = 'inbound' AND k.from_number = ANY(@phones::text[])
+UNION
+SELECT k.to_number FROM calls k
+WHERE k.company_id = @company_id AND k.contact_id IS NULL AND k.direction = 'outbound' AND k.to_number = ANY(@phones::text[]);
