@@ -27,7 +27,8 @@ type timelineCursor struct {
 }
 
 // ContactTimeline returns a page of a contact's history, newest first: its
-// activities, the activities of its deals, and its deals' stage changes.
+// activities, the activities of its deals, its deals' stage changes, and its
+// texts and calls.
 // Another company's contact is not found.
 func (s *Service) ContactTimeline(ctx context.Context, companyID, contactID uuid.UUID, limit int, cursor string) (*Timeline, error) {
 	return s.timeline(ctx, companyID, limit, cursor, func(q *db.Q, before *timelineCursor, lim int32) ([]entry, error) {
@@ -55,7 +56,9 @@ func (s *Service) ContactTimeline(ctx context.Context, companyID, contactID uuid
 }
 
 // DealTimeline returns a page of a deal's history, newest first: its
-// activities and its stage changes. Another company's deal is not found.
+// activities, its stage changes, and its contact's texts and calls (a
+// conversation with the deal's contact is part of working the deal).
+// Another company's deal is not found.
 func (s *Service) DealTimeline(ctx context.Context, companyID, dealID uuid.UUID, limit int, cursor string) (*Timeline, error) {
 	return s.timeline(ctx, companyID, limit, cursor, func(q *db.Q, before *timelineCursor, lim int32) ([]entry, error) {
 		ok, err := q.TimelineDealExists(ctx, dbq.TimelineDealExistsParams{CompanyID: companyID, ID: dealID})

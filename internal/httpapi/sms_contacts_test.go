@@ -95,3 +95,50 @@ func TestImportedContactsTakeOverTheirConversations(t *testing.T) {
 		t.Fatalf("call not linked to Alan: %+v", calls.Items)
 	}
 }
+
+// A deal's timeline carries its contact's texts and calls; a deal with
+// another contact shows none of them.
+func TestDealTimelineShowsItsContactsConversations(t *testing.T) {
+	env := apitest.New(t)
+	a := env.Signup("Acme")
+	ta := connectTwilio(t, env, a, "+14155550100")
+	ada := newContact(t, a, "Ada", "+14155550177")
+	bob := newContact(t, a, "Bob", "+14155550188")
+	deal := func(title, contact string) string {
+		var d struct {
+			ID string `json:"id"`
+		}
+		a.Do("POST", "/api/deals", map[string]any{"title": title, "contact_id": contact}).Want(201).Decode(&d)
+		return d.ID
+	}
+	adaDeal, bobDeal := deal("Ada's rollout", ada), deal("Bob's pilot", bob)
+	webhook(t, env, "/webhooks/twilio/sms", ta.token, inboundForm(twiliofake.SID("SM"), "+14155550177", ta.number, "Send the quote"))
+	webhook(t, env, "/webhooks/twilio/voice", ta.token, url.Values{"CallSid": {twiliofake.SID("CA")},
+		"From": {"+14155550177"}, "To": {ta.number}})
+
+	kinds := func(dealID string) map[string]int {
+		var tl struct {
+			Items []struct {
+				Kind string `json:"kind"`
+				SMS  *struct {
+					Body string `json:"body"`
+				} `json:"sms"`
+			} `json:"items"`
+		}
+		a.Do("GET", "/api/deals/"+dealID+"/timeline", nil).Want(200).Decode(&tl)
+		out := map[string]int{}
+		for _, it := range tl.Items {
+			out[it.Kind]++
+			if it.Kind == "sms" && (it.SMS == nil || it.SMS.Body != "Send the quote") {
+				t.Errorf("text on the timeline: %+v", it.SMS)
+			}
+		}
+		return out
+	}
+	if k := kinds(adaDeal); k["sms"] != 1 || k["call"] != 1 {
+		t.Fatalf("Ada's deal timeline: %v", k)
+	}
+	if k := kinds(bobDeal); k["sms"] != 0 || k["call"] != 0 {
+		t.Fatalf("Bob's deal timeline: %v", k)
+	}
+}

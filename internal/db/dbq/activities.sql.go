@@ -190,6 +190,22 @@ SELECT t.kind::text AS kind, t.at::timestamptz AS at, t.id::uuid AS id FROM (
        AND (s.changed_at, s.id) < (coalesce($3::timestamptz, 'infinity'::timestamptz),
                                    coalesce($4::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid))
      ORDER BY s.changed_at DESC, s.id DESC LIMIT $5)
+    UNION ALL
+    (SELECT 'sms'::text, m.created_at, m.id
+     FROM deals d
+     JOIN sms_messages m ON m.company_id = d.company_id AND m.contact_id = d.contact_id
+     WHERE d.company_id = $1 AND d.id = $2::uuid AND m.company_id = $1
+       AND (m.created_at, m.id) < (coalesce($3::timestamptz, 'infinity'::timestamptz),
+                                   coalesce($4::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid))
+     ORDER BY m.created_at DESC, m.id DESC LIMIT $5)
+    UNION ALL
+    (SELECT 'call'::text, k.created_at, k.id
+     FROM deals d
+     JOIN calls k ON k.company_id = d.company_id AND k.contact_id = d.contact_id
+     WHERE d.company_id = $1 AND d.id = $2::uuid AND k.company_id = $1
+       AND (k.created_at, k.id) < (coalesce($3::timestamptz, 'infinity'::timestamptz),
+                                   coalesce($4::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid))
+     ORDER BY k.created_at DESC, k.id DESC LIMIT $5)
 ) t
 ORDER BY t.at DESC, t.id DESC
 LIMIT $5
@@ -209,7 +225,7 @@ type DealTimelineRow struct {
 	ID   uuid.UUID
 }
 
-// A deal's activities and its stage changes.
+// A deal's activities, its stage changes, and the text messages and calls of its contact.
 func (q *Queries) DealTimeline(ctx context.Context, arg DealTimelineParams) ([]DealTimelineRow, error) {
 	rows, err := q.db.Query(ctx, dealTimeline,
 		arg.CompanyID,

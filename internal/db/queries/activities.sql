@@ -161,7 +161,7 @@ ORDER BY t.at DESC, t.id DESC
 LIMIT @lim;
 
 -- name: DealTimeline :many
--- A deal's activities and its stage changes.
+-- A deal's activities, its stage changes, and the text messages and calls of its contact.
 SELECT t.kind::text AS kind, t.at::timestamptz AS at, t.id::uuid AS id FROM (
     (SELECT 'activity'::text AS kind, a.created_at AS at, a.id
      FROM activities a
@@ -176,6 +176,22 @@ SELECT t.kind::text AS kind, t.at::timestamptz AS at, t.id::uuid AS id FROM (
        AND (s.changed_at, s.id) < (coalesce(sqlc.narg(before_at)::timestamptz, 'infinity'::timestamptz),
                                    coalesce(sqlc.narg(before_id)::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid))
      ORDER BY s.changed_at DESC, s.id DESC LIMIT @lim)
+    UNION ALL
+    (SELECT 'sms'::text, m.created_at, m.id
+     FROM deals d
+     JOIN sms_messages m ON m.company_id = d.company_id AND m.contact_id = d.contact_id
+     WHERE d.company_id = @company_id AND d.id = @deal_id::uuid AND m.company_id = @company_id
+       AND (m.created_at, m.id) < (coalesce(sqlc.narg(before_at)::timestamptz, 'infinity'::timestamptz),
+                                   coalesce(sqlc.narg(before_id)::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid))
+     ORDER BY m.created_at DESC, m.id DESC LIMIT @lim)
+    UNION ALL
+    (SELECT 'call'::text, k.created_at, k.id
+     FROM deals d
+     JOIN calls k ON k.company_id = d.company_id AND k.contact_id = d.contact_id
+     WHERE d.company_id = @company_id AND d.id = @deal_id::uuid AND k.company_id = @company_id
+       AND (k.created_at, k.id) < (coalesce(sqlc.narg(before_at)::timestamptz, 'infinity'::timestamptz),
+                                   coalesce(sqlc.narg(before_id)::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid))
+     ORDER BY k.created_at DESC, k.id DESC LIMIT @lim)
 ) t
 ORDER BY t.at DESC, t.id DESC
 LIMIT @lim;
