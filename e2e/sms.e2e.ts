@@ -351,6 +351,10 @@ describe('sms and calls', () => {
       return (await res.json()) as { id: string };
     }, contactId);
     await a.goto(`/deals/${deal.id}`);
+    // Its timeline holds Ada's texts and calls.
+    const dealFeed = a.getByTestId('timeline-feed');
+    await dealFeed.getByText('Hello from e2e').waitFor();
+    await dealFeed.locator('[data-kind=call-log]').getByTestId('timeline-call-notes').filter({ hasText: 'Discussed the spring delivery.' }).waitFor();
     const buttons = a.getByTestId('contact-phone-buttons');
     await buttons.getByRole('button', { name: /^Call Ada Lovelace/ }).waitFor();
     await buttons.getByRole('button', { name: 'Text Ada Lovelace' }).click();
