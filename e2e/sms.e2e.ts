@@ -151,6 +151,19 @@ describe('sms and calls', () => {
     await conn.getByText('Connection works').waitFor();
     await waitForTwilio((r) => r.path === `/2010-04-01/Accounts/${SID}.json` && r.status === 200, 'an authenticated account check');
 
+    // Recording is on by default; the company writes its own notice and
+    // greeting, and they are kept.
+    const recording = conn.getByTestId('call-recording');
+    expect(await recording.getByRole('switch', { name: 'Record answered calls' }).isChecked()).toBe(true);
+    await recording.getByRole('textbox', { name: 'Recording notice' }).fill('Calls with Hooli are recorded for training.');
+    await recording.getByRole('textbox', { name: 'Voicemail greeting' }).fill('You reached Hooli sales. Leave a message.');
+    await conn.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(() => conn.getByRole('button', { name: 'Save changes' }).isDisabled()).toBe(true);
+    await a.reload();
+    await recording.getByRole('textbox', { name: 'Recording notice' }).waitFor();
+    expect(await recording.getByRole('textbox', { name: 'Recording notice' }).inputValue()).toBe('Calls with Hooli are recorded for training.');
+    expect(await recording.getByRole('textbox', { name: 'Voicemail greeting' }).inputValue()).toBe('You reached Hooli sales. Leave a message.');
+
     // Webhook URLs to paste into the Twilio console.
     const smsHook = a.getByRole('textbox', { name: 'SMS URL', exact: true });
     expect(await smsHook.inputValue()).toBe(`${baseURL}/webhooks/twilio/sms`);

@@ -363,7 +363,8 @@ type SimulateWorker struct {
 	Service *Service
 }
 
-// Work advances the call; the last step leaves a recording.
+// Work advances the call; the last step leaves a recording (of a voicemail,
+// or of the call when the company records calls).
 func (w *SimulateWorker) Work(ctx context.Context, job *river.Job[SimulateArgs]) error {
 	s, a := w.Service, job.Args
 	return s.db.InTenant(ctx, a.CompanyID, func(q *db.Q) error {
@@ -386,11 +387,20 @@ func (w *SimulateWorker) Work(ctx context.Context, job *river.Job[SimulateArgs])
 		if err := s.advance(ctx, q, c, p); err != nil {
 			return err
 		}
-		if a.Status == "completed" {
-			return q.SetCallRecording(ctx, dbq.SetCallRecordingParams{CompanyID: a.CompanyID, ID: a.CallID, RecordingSid: telephony.NewSID("RE"),
-				RecordingUrl: simulatedRecording, RecordingDuration: int32(p.Duration), Voicemail: p.AnsweredBy == "voicemail"})
+		if a.Status != "completed" {
+			return nil
 		}
-		return nil
+		if p.AnsweredBy != "voicemail" {
+			acct, err := s.tel.AccountIn(ctx, q, a.CompanyID)
+			if err != nil {
+				return err
+			}
+			if !acct.RecordCalls {
+				return nil
+			}
+		}
+		return q.SetCallRecording(ctx, dbq.SetCallRecordingParams{CompanyID: a.CompanyID, ID: a.CallID, RecordingSid: telephony.NewSID("RE"),
+			RecordingUrl: simulatedRecording, RecordingDuration: int32(p.Duration), Voicemail: p.AnsweredBy == "voicemail"})
 	})
 }
 

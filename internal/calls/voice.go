@@ -30,24 +30,30 @@ const (
 	VoiceDialResult = "dial-result" // the member's phone rang out on an inbound call
 	VoiceStatus     = "status"      // call status callback
 	VoiceRecording  = "recording"   // recording status callback
+	VoiceNotice     = "notice"      // said to the contact before a recorded click-to-call connects
 )
 
 // ringSeconds is how long an inbound call rings the member before voicemail.
 const ringSeconds = 20
 
-// Voice handles a verified voice webhook for the company and returns the
-// TwiML to answer with.
-func (s *Service) Voice(ctx context.Context, companyID uuid.UUID, kind string, query, form url.Values) (string, error) {
+// Voice handles a verified voice webhook for the company acct belongs to
+// and returns the TwiML to answer with.
+func (s *Service) Voice(ctx context.Context, acct telephony.Account, kind string, query, form url.Values) (string, error) {
+	companyID := acct.CompanyID
 	var out string
 	err := s.db.InTenant(ctx, companyID, func(q *db.Q) error {
 		var err error
 		switch kind {
 		case VoiceIncoming:
-			out, err = s.incoming(ctx, q, companyID, form, false)
+			out, err = s.incoming(ctx, q, acct, form, false)
 		case VoiceConnect:
-			out, err = s.connect(ctx, q, companyID, query)
+			out, err = s.connect(ctx, q, acct, query)
+		case VoiceNotice:
+			if _, err = findCall(ctx, q, companyID, query, nil); err == nil {
+				out = twiml(say(acct.Notice()))
+			}
 		case VoiceDialResult:
-			out, err = s.dialResult(ctx, q, companyID, query, form)
+			out, err = s.dialResult(ctx, q, acct, query, form)
 		case VoiceStatus:
 			out, err = s.status(ctx, q, companyID, query, form)
 		case VoiceRecording:
@@ -81,7 +87,8 @@ func findCall(ctx context.Context, q *db.Q, companyID uuid.UUID, query, form url
 	return c, err
 }
 
-func (s *Service) incoming(ctx context.Context, q *db.Q, companyID uuid.UUID, form url.Values, simulated bool) (string, error) {
+func (s *Service) incoming(ctx context.Context, q *db.Q, acct telephony.Account, form url.Values, simulated bool) (string, error) {
+	companyID := acct.CompanyID
 	sid, to := form.Get("CallSid"), form.Get("To")
 	if sid == "" || to == "" || form.Get("From") == "" {
 		return "", errs.E(errs.Invalid, "CallSid, From and To are required")
@@ -119,33 +126,45 @@ func (s *Service) incoming(ctx context.Context, q *db.Q, companyID uuid.UUID, fo
 		}
 	}
 	if ring == "" {
-		return s.voicemail(num.Number, c.ID), nil
+		return s.voicemail(acct, num.Number, c.ID), nil
 	}
-	return twiml(dial{Timeout: ringSeconds, CallerID: from,
-		Action: s.callback("/webhooks/twilio/voice/dial-result", num.Number, c.ID), Number: ring}), nil
+	d := dial{Timeout: ringSeconds, CallerID: from,
+		Action: s.callback("/webhooks/twilio/voice/dial-result", num.Number, c.ID), Number: number{Value: ring}}
+	if !acct.RecordCalls {
+		return twiml(d), nil
+	}
+	// The caller hears the notice before the member's phone rings.
+	d.Record, d.RecordingStatusCallback = "record-from-answer-dual", s.callback("/webhooks/twilio/voice/recording", num.Number, c.ID)
+	return twiml(say(acct.Notice()), d), nil
 }
 
-func (s *Service) voicemail(number string, callID uuid.UUID) string {
-	return twiml(say("Sorry, nobody can take your call right now. Please leave a message after the tone."),
+func (s *Service) voicemail(acct telephony.Account, number string, callID uuid.UUID) string {
+	return twiml(say(acct.Greeting()),
 		record{MaxLength: 120, PlayBeep: true,
 			RecordingStatusCallback: s.callback("/webhooks/twilio/voice/recording", number, callID, "voicemail", "1")},
 		hangup{})
 }
 
-func (s *Service) connect(ctx context.Context, q *db.Q, companyID uuid.UUID, query url.Values) (string, error) {
-	c, err := findCall(ctx, q, companyID, query, nil)
+func (s *Service) connect(ctx context.Context, q *db.Q, acct telephony.Account, query url.Values) (string, error) {
+	c, err := findCall(ctx, q, acct.CompanyID, query, nil)
 	if err != nil {
 		return "", err
 	}
 	if c.Direction != "outbound" {
 		return "", errs.NotFoundf("call not found")
 	}
-	return twiml(say("Connecting your call."), dial{CallerID: c.FromNumber, Number: c.ToNumber, Record: "record-from-answer-dual",
-		RecordingStatusCallback: s.callback("/webhooks/twilio/voice/recording", c.FromNumber, c.ID)}), nil
+	d := dial{CallerID: c.FromNumber, Number: number{Value: c.ToNumber}}
+	if acct.RecordCalls {
+		// Twilio says the notice (VoiceNotice) to the contact when they
+		// answer, before the two are connected and recording starts.
+		d.Record, d.RecordingStatusCallback = "record-from-answer-dual", s.callback("/webhooks/twilio/voice/recording", c.FromNumber, c.ID)
+		d.Number.URL = s.callback("/webhooks/twilio/voice/notice", c.FromNumber, c.ID)
+	}
+	return twiml(say("Connecting your call."), d), nil
 }
 
-func (s *Service) dialResult(ctx context.Context, q *db.Q, companyID uuid.UUID, query, form url.Values) (string, error) {
-	c, err := findCall(ctx, q, companyID, query, form)
+func (s *Service) dialResult(ctx context.Context, q *db.Q, acct telephony.Account, query, form url.Values) (string, error) {
+	c, err := findCall(ctx, q, acct.CompanyID, query, form)
 	if err != nil {
 		return "", err
 	}
@@ -156,7 +175,7 @@ func (s *Service) dialResult(ctx context.Context, q *db.Q, companyID uuid.UUID, 
 		}
 		return twiml(hangup{}), nil
 	}
-	return s.voicemail(c.ToNumber, c.ID), nil
+	return s.voicemail(acct, c.ToNumber, c.ID), nil
 }
 
 func (s *Service) status(ctx context.Context, q *db.Q, companyID uuid.UUID, query, form url.Values) (string, error) {
@@ -266,13 +285,13 @@ func tone(seconds int) []byte {
 func (s *Service) SimulateInbound(ctx context.Context, companyID uuid.UUID, in SimulateInput) (*Call, error) {
 	var id uuid.UUID
 	err := s.db.InTenant(ctx, companyID, func(q *db.Q) error {
-		_, from, num, err := s.tel.SimulatedInbound(ctx, q, companyID, in.From, in.ToNumberID)
+		acct, from, num, err := s.tel.SimulatedInbound(ctx, q, companyID, in.From, in.ToNumberID)
 		if err != nil {
 			return err
 		}
 		sid := telephony.NewSID("CA")
 		form := url.Values{"CallSid": {sid}, "From": {from}, "To": {num.Number}}
-		if _, err := s.incoming(ctx, q, companyID, form, true); err != nil {
+		if _, err := s.incoming(ctx, q, acct, form, true); err != nil {
 			return err
 		}
 		c, err := q.CallBySid(ctx, dbq.CallBySidParams{CompanyID: companyID, TwilioSid: &sid})
@@ -306,7 +325,15 @@ type dial struct {
 	Action                  string   `xml:"action,attr,omitempty"`
 	Record                  string   `xml:"record,attr,omitempty"`
 	RecordingStatusCallback string   `xml:"recordingStatusCallback,attr,omitempty"`
-	Number                  string   `xml:"Number"`
+	Number                  number
+}
+
+// number is Dial's Number; Twilio fetches URL's TwiML and says it to the
+// called party when they answer, before connecting the call.
+type number struct {
+	XMLName xml.Name `xml:"Number"`
+	URL     string   `xml:"url,attr,omitempty"`
+	Value   string   `xml:",chardata"`
 }
 
 type record struct {

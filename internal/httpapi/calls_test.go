@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"encoding/xml"
 	"net/url"
 	"strings"
 	"testing"
@@ -59,8 +60,16 @@ func TestClickToCallRingsTheMemberThenTheContact(t *testing.T) {
 	form := url.Values{"CallSid": {placed[0].SID}, "AccountSid": {ta.sid}, "From": {ta.number}, "To": {"+14155550142"},
 		"CallStatus": {"in-progress"}, "Direction": {"outbound-api"}}
 	code, twiml := webhook(t, env, connect.RequestURI(), ta.token, form)
-	if code != 200 || !strings.Contains(twiml, `callerId="+14155550100"`) || !strings.Contains(twiml, "<Number>+14155550111</Number>") {
+	if code != 200 || !strings.Contains(twiml, `callerId="+14155550100"`) || !strings.Contains(twiml, ">+14155550111</Number>") ||
+		!strings.Contains(twiml, `record="record-from-answer-dual"`) {
 		t.Fatalf("connect TwiML: %d %s", code, twiml)
+	}
+	// Recording is on by default: when Ada answers, Twilio fetches the
+	// notice from the Number's url and says it to her first.
+	notice := numberURL(t, twiml)
+	if code, said := webhook(t, env, notice.RequestURI(), ta.token, url.Values{"CallSid": {twiliofake.SID("CA")}, "To": {"+14155550111"}}); code != 200 ||
+		!strings.Contains(said, "<Say>This call may be recorded.</Say>") {
+		t.Fatalf("recording notice: %d %s", code, said)
 	}
 	status, _ := url.Parse(placed[0].StatusCallback)
 	for _, st := range []string{"ringing", "in-progress", "completed"} {
@@ -162,7 +171,8 @@ func TestInboundCallRingsTheNumbersMemberThenVoicemail(t *testing.T) {
 		t.Fatalf("unsigned voice webhook: %d", code)
 	}
 	code, twiml := webhook(t, env, "/webhooks/twilio/voice", ta.token, form)
-	if code != 200 || !strings.Contains(twiml, "<Number>+14155550142</Number>") || !strings.Contains(twiml, "dial-result") {
+	if code != 200 || !strings.Contains(twiml, "<Number>+14155550142</Number>") || !strings.Contains(twiml, "dial-result") ||
+		!strings.Contains(twiml, "<Say>This call may be recorded.</Say><Dial") {
 		t.Fatalf("inbound TwiML: %d %s", code, twiml)
 	}
 	webhook(t, env, "/webhooks/twilio/voice", ta.token, form) // Twilio's retry
@@ -177,7 +187,8 @@ func TestInboundCallRingsTheNumbersMemberThenVoicemail(t *testing.T) {
 	// Nobody picks up: voicemail, recorded.
 	dial := "/webhooks/twilio/voice/dial-result?" + url.Values{"number": {ta.number}, "call": {id}}.Encode()
 	code, twiml = webhook(t, env, dial, ta.token, url.Values{"CallSid": {sid}, "DialCallStatus": {"no-answer"}, "To": {ta.number}})
-	if code != 200 || !strings.Contains(twiml, "<Record") || !strings.Contains(twiml, "voicemail=1") {
+	if code != 200 || !strings.Contains(twiml, "<Record") || !strings.Contains(twiml, "voicemail=1") ||
+		!strings.Contains(twiml, "<Say>Sorry, nobody can take your call right now.") {
 		t.Fatalf("voicemail TwiML: %d %s", code, twiml)
 	}
 	rec := "/webhooks/twilio/voice/recording?" + url.Values{"call": {id}, "number": {ta.number}, "voicemail": {"1"}}.Encode()
@@ -237,9 +248,122 @@ func TestSimulatorSendsReceivesAndCalls(t *testing.T) {
 		t.Fatalf("simulated recording: %s", res.Header.Get("Content-Type"))
 	}
 
+	// An answered call is recorded only while the company records calls.
+	for _, record := range []bool{true, false} {
+		a.Do("PUT", "/api/twilio-settings", map[string]any{"mode": "simulator", "record_calls": record}).Want(200)
+		a.Do("POST", "/api/calls/simulate-inbound", map[string]any{"from": "+14155550111", "to_number_id": n.ID, "answered": true}).
+			Want(201).Decode(&c)
+		eventually(t, 20*time.Second, "the simulated call to end", func() bool { return getCall(t, a, c.ID).Status == "completed" })
+		if c = getCall(t, a, c.ID); c.AnsweredBy != "user" || c.HasRecording != record {
+			t.Fatalf("answered simulated call, recording %v: %+v", record, c)
+		}
+	}
+
 	// Off the simulator, its fakes are refused.
 	sid, token := env.Twilio.NewAccount()
 	a.Do("PUT", "/api/twilio-settings", map[string]any{"mode": "twilio", "account_sid": sid, "auth_token": token}).Want(200)
 	a.Do("POST", "/api/sms/simulate-inbound", map[string]any{"from": "+14155550111", "to_number_id": n.ID, "body": "x"}).Want(409)
 	a.Do("POST", "/api/calls/simulate-inbound", map[string]any{"from": "+14155550111", "to_number_id": n.ID}).Want(409)
+}
+
+// numberURL is the url of the Number in a Dial: the notice said to the
+// called party.
+func numberURL(t *testing.T, twiml string) *url.URL {
+	t.Helper()
+	var r struct {
+		Dial struct {
+			Number struct {
+				URL string `xml:"url,attr"`
+			} `xml:"Number"`
+		} `xml:"Dial"`
+	}
+	if err := xml.Unmarshal([]byte(twiml), &r); err != nil || r.Dial.Number.URL == "" {
+		t.Fatalf("no Number url in %s (%v)", twiml, err)
+	}
+	u, err := url.Parse(r.Dial.Number.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// A company can turn call recording off (no recording, no notice) and write
+// its own notice and voicemail greeting.
+func TestCallRecordingIsTheCompanysChoice(t *testing.T) {
+	env := apitest.New(t)
+	a := env.Signup("Acme")
+	ta := connectTwilio(t, env, a, "+14155550100")
+	a.Do("PATCH", "/api/twilio-settings/numbers/"+ta.numberID, map[string]any{"user_id": a.Me.User.ID.String()}).Want(200)
+	a.Do("PUT", "/api/twilio-settings/my-phone", map[string]any{"phone": "+14155550142"}).Want(200)
+	ada := newContact(t, a, "Ada", "+14155550111")
+
+	long := strings.Repeat("x", 481)
+	p := a.Do("PUT", "/api/twilio-settings", map[string]any{"mode": "twilio", "account_sid": ta.sid, "recording_notice": long,
+		"voicemail_greeting": long}).Want(422).Problem()
+	if !p.HasFieldError("body.recording_notice") || !p.HasFieldError("body.voicemail_greeting") {
+		t.Fatalf("long texts: %+v", p)
+	}
+	var st struct {
+		RecordCalls       bool   `json:"record_calls"`
+		RecordingNotice   string `json:"recording_notice"`
+		VoicemailGreeting string `json:"voicemail_greeting"`
+	}
+	a.Do("GET", "/api/twilio-settings", nil).Want(200).Decode(&st)
+	if !st.RecordCalls || st.RecordingNotice != "" {
+		t.Fatalf("refused settings changed something: %+v", st)
+	}
+	a.Do("PUT", "/api/twilio-settings", map[string]any{"mode": "twilio", "account_sid": ta.sid, "record_calls": true,
+		"recording_notice": " Acme records calls to train its team. ", "voicemail_greeting": "You reached Acme. Leave a message."}).Want(200).Decode(&st)
+	if !st.RecordCalls || st.RecordingNotice != "Acme records calls to train its team." || st.VoicemailGreeting != "You reached Acme. Leave a message." {
+		t.Fatalf("saved settings: %+v", st)
+	}
+
+	incoming := func() string {
+		t.Helper()
+		code, twiml := webhook(t, env, "/webhooks/twilio/voice", ta.token, url.Values{"CallSid": {twiliofake.SID("CA")},
+			"From": {"+14155550111"}, "To": {ta.number}})
+		if code != 200 {
+			t.Fatalf("inbound call: %d", code)
+		}
+		return twiml
+	}
+	connect := func() string {
+		t.Helper()
+		a.Do("POST", "/api/calls", map[string]any{"contact_id": ada}).Want(201)
+		placed := env.Twilio.Calls()
+		u, _ := url.Parse(placed[len(placed)-1].URL)
+		code, twiml := webhook(t, env, u.RequestURI(), ta.token, url.Values{"CallSid": {placed[len(placed)-1].SID}})
+		if code != 200 {
+			t.Fatalf("connect: %d", code)
+		}
+		return twiml
+	}
+	if tw := incoming(); !strings.Contains(tw, "<Say>Acme records calls to train its team.</Say>") || !strings.Contains(tw, `record="record-from-answer-dual"`) {
+		t.Fatalf("inbound with the company's notice: %s", tw)
+	}
+	tw := connect()
+	_, said := webhook(t, env, numberURL(t, tw).RequestURI(), ta.token, url.Values{"CallSid": {twiliofake.SID("CA")}})
+	if !strings.Contains(said, "<Say>Acme records calls to train its team.</Say>") {
+		t.Fatalf("click-to-call notice: %s", said)
+	}
+
+	// Recording off: the texts are kept when record_calls is absent, and no
+	// call is recorded or announced; voicemail still is.
+	a.Do("PUT", "/api/twilio-settings", map[string]any{"mode": "twilio", "account_sid": ta.sid, "record_calls": false,
+		"recording_notice": "Acme records calls to train its team.", "voicemail_greeting": "You reached Acme. Leave a message."}).Want(200)
+	a.Do("PUT", "/api/twilio-settings", map[string]any{"mode": "twilio", "account_sid": ta.sid,
+		"recording_notice": "Acme records calls to train its team.", "voicemail_greeting": "You reached Acme. Leave a message."}).Want(200).Decode(&st)
+	if st.RecordCalls {
+		t.Fatal("an absent record_calls turned recording back on")
+	}
+	if tw := incoming(); strings.Contains(tw, "<Say>") || strings.Contains(tw, "record=") {
+		t.Fatalf("inbound without recording: %s", tw)
+	}
+	if tw := connect(); strings.Contains(tw, "record=") || strings.Contains(tw, "url=") {
+		t.Fatalf("click-to-call without recording: %s", tw)
+	}
+	a.Do("PUT", "/api/twilio-settings/my-phone", map[string]any{"phone": ""}).Want(200)
+	if tw := incoming(); !strings.Contains(tw, "<Say>You reached Acme. Leave a message.</Say><Record") {
+		t.Fatalf("voicemail with the company's greeting: %s", tw)
+	}
 }

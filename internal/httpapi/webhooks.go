@@ -47,9 +47,10 @@ func (s *Server) registerWebhooks() {
 		"/webhooks/twilio/voice/dial-result": calls.VoiceDialResult,
 		"/webhooks/twilio/voice/status":      calls.VoiceStatus,
 		"/webhooks/twilio/voice/recording":   calls.VoiceRecording,
+		"/webhooks/twilio/voice/notice":      calls.VoiceNotice,
 	} {
 		s.mux.Handle("POST "+path, s.twilio(func(ctx context.Context, acct telephony.Account, q, f url.Values) (string, error) {
-			return s.deps.Calls.Voice(ctx, acct.CompanyID, kind, q, f)
+			return s.deps.Calls.Voice(ctx, acct, kind, q, f)
 		}))
 	}
 }

@@ -33,10 +33,36 @@ type Account struct {
 	SID       string
 	Token     string
 	HelpReply string
+	// RecordCalls records answered calls after RecordingNotice is said;
+	// empty texts mean the defaults (see Notice and Greeting).
+	RecordCalls                        bool
+	RecordingNotice, VoicemailGreeting string
 	// QuietStart and QuietEnd are minutes after midnight in Location; equal
 	// means no quiet hours.
 	QuietStart, QuietEnd int
 	Location             *time.Location
+}
+
+// Default texts said on calls when the company has not written its own.
+const (
+	DefaultRecordingNotice   = "This call may be recorded."
+	DefaultVoicemailGreeting = "Sorry, nobody can take your call right now. Please leave a message after the tone."
+)
+
+// Notice is what the other party hears before a recorded call connects.
+func (a Account) Notice() string {
+	if a.RecordingNotice != "" {
+		return a.RecordingNotice
+	}
+	return DefaultRecordingNotice
+}
+
+// Greeting is what a caller hears before leaving a voicemail.
+func (a Account) Greeting() string {
+	if a.VoicemailGreeting != "" {
+		return a.VoicemailGreeting
+	}
+	return DefaultVoicemailGreeting
 }
 
 // Simulated reports whether the company uses the built-in simulator.

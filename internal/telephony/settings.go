@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -70,6 +71,9 @@ type Settings struct {
 	AccountSID      string   `json:"account_sid"`
 	AuthTokenSet    bool     `json:"auth_token_set"`
 	HelpReply       string   `json:"help_reply" doc:"The reply to an inbound HELP."`
+	RecordCalls     bool     `json:"record_calls" doc:"Record answered calls (click-to-call and inbound), after the recording notice. Voicemails are always recorded."`
+	RecordingNotice string   `json:"recording_notice" doc:"Said to the other party before a recorded call is connected; empty means the default notice."`
+	VoicemailGreet  string   `json:"voicemail_greeting" doc:"Said to a caller before the voicemail tone; empty means the default greeting."`
 	QuietHoursStart *string  `json:"quiet_hours_start" nullable:"true" doc:"HH:MM in the company's time zone; automated sends wait until quiet_hours_end."`
 	QuietHoursEnd   *string  `json:"quiet_hours_end" nullable:"true"`
 	Timezone        string   `json:"timezone"`
@@ -84,6 +88,9 @@ type SettingsInput struct {
 	AccountSID      string  `json:"account_sid,omitempty" maxLength:"34" doc:"AC followed by 32 hexadecimal digits; required in twilio mode."`
 	AuthToken       string  `json:"auth_token,omitempty" maxLength:"128" writeOnly:"true" doc:"Write-only: stored encrypted and never returned."`
 	HelpReply       string  `json:"help_reply,omitempty" maxLength:"480"`
+	RecordCalls     *bool   `json:"record_calls,omitempty" doc:"Absent keeps the current choice (on for a new company)."`
+	RecordingNotice string  `json:"recording_notice,omitempty" maxLength:"480"`
+	VoicemailGreet  string  `json:"voicemail_greeting,omitempty" maxLength:"480"`
 	QuietHoursStart *string `json:"quiet_hours_start,omitempty" maxLength:"5" doc:"HH:MM; give both or neither."`
 	QuietHoursEnd   *string `json:"quiet_hours_end,omitempty" maxLength:"5"`
 }
@@ -106,7 +113,7 @@ func (s *Service) get(ctx context.Context, q *db.Q, companyID uuid.UUID) (*Setti
 	if err != nil {
 		return nil, fmt.Errorf("company time zone: %w", err)
 	}
-	out := &Settings{Mode: ModeTwilio, Timezone: tz, Webhooks: s.webhooks()}
+	out := &Settings{Mode: ModeTwilio, RecordCalls: true, Timezone: tz, Webhooks: s.webhooks()}
 	row, err := q.GetTwilioSettings(ctx, companyID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return out, nil
@@ -116,6 +123,7 @@ func (s *Service) get(ctx context.Context, q *db.Q, companyID uuid.UUID) (*Setti
 	}
 	out.Configured = true
 	out.Mode, out.AccountSID, out.AuthTokenSet, out.HelpReply = row.Mode, row.AccountSid, row.AuthToken != "", row.HelpReply
+	out.RecordCalls, out.RecordingNotice, out.VoicemailGreet = row.RecordCalls, row.RecordingNotice, row.VoicemailGreeting
 	out.QuietHoursStart, out.QuietHoursEnd = clock(row.QuietHoursStart), clock(row.QuietHoursEnd)
 	if row.LastCheckAt != nil {
 		out.LastCheck = &Check{At: *row.LastCheckAt, OK: row.LastCheckOk != nil && *row.LastCheckOk, Message: row.LastCheckMessage}
@@ -154,8 +162,13 @@ func (s *Service) Put(ctx context.Context, companyID uuid.UUID, in SettingsInput
 	if err1 == nil && err2 == nil && start.Valid != end.Valid {
 		fe.Add("body.quiet_hours_end", "give both the start and the end of quiet hours, or neither", in.QuietHoursEnd)
 	}
-	if strings.ContainsRune(in.HelpReply, 0) {
-		fe.Add("body.help_reply", "must be text", in.HelpReply)
+	for _, t := range []struct{ field, value string }{{"help_reply", in.HelpReply},
+		{"recording_notice", in.RecordingNotice}, {"voicemail_greeting", in.VoicemailGreet}} {
+		if strings.ContainsRune(t.value, 0) {
+			fe.Add("body."+t.field, "must be text", t.value)
+		} else if utf8.RuneCountInString(strings.TrimSpace(t.value)) > 480 {
+			fe.Add("body."+t.field, "must be at most 480 characters", t.value)
+		}
 	}
 	if err := fe.Err(); err != nil {
 		return nil, err
@@ -164,10 +177,14 @@ func (s *Service) Put(ctx context.Context, companyID uuid.UUID, in SettingsInput
 	err := s.db.InTenant(ctx, companyID, func(q *db.Q) error {
 		token := ""
 		id := uuid.Must(uuid.NewV7())
+		record := true
 		if row, err := q.GetTwilioSettings(ctx, companyID); err == nil {
-			token, id = row.AuthToken, row.ID
+			token, id, record = row.AuthToken, row.ID, row.RecordCalls
 		} else if !errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("load twilio settings: %w", err)
+		}
+		if in.RecordCalls != nil {
+			record = *in.RecordCalls
 		}
 		if in.AuthToken != "" {
 			sealed, err := s.box.Seal(companyID, in.AuthToken)
@@ -190,7 +207,8 @@ func (s *Service) Put(ctx context.Context, companyID uuid.UUID, in SettingsInput
 		}
 		_, err := q.UpsertTwilioSettings(ctx, dbq.UpsertTwilioSettingsParams{CompanyID: companyID, ID: id, Mode: in.Mode,
 			AccountSid: in.AccountSID, AuthToken: token, HelpReply: strings.TrimSpace(in.HelpReply),
-			QuietHoursStart: start, QuietHoursEnd: end})
+			QuietHoursStart: start, QuietHoursEnd: end, RecordCalls: record,
+			RecordingNotice: strings.TrimSpace(in.RecordingNotice), VoicemailGreeting: strings.TrimSpace(in.VoicemailGreet)})
 		if err != nil {
 			return fmt.Errorf("save twilio settings: %w", err)
 		}
@@ -262,7 +280,8 @@ func (s *Service) AccountIn(ctx context.Context, q *db.Q, companyID uuid.UUID) (
 	if err != nil {
 		loc = time.UTC
 	}
-	a := Account{CompanyID: companyID, Mode: row.Mode, SID: row.AccountSid, HelpReply: row.HelpReply, Location: loc}
+	a := Account{CompanyID: companyID, Mode: row.Mode, SID: row.AccountSid, HelpReply: row.HelpReply, Location: loc,
+		RecordCalls: row.RecordCalls, RecordingNotice: row.RecordingNotice, VoicemailGreeting: row.VoicemailGreeting}
 	if row.QuietHoursStart.Valid && row.QuietHoursEnd.Valid {
 		a.QuietStart, a.QuietEnd = minutes(row.QuietHoursStart), minutes(row.QuietHoursEnd)
 	}

@@ -293,19 +293,22 @@ type TwilioRoute struct {
 }
 
 type TwilioSetting struct {
-	CompanyID        uuid.UUID
-	ID               uuid.UUID
-	Mode             string
-	AccountSid       string
-	AuthToken        string
-	HelpReply        string
-	QuietHoursStart  pgtype.Time
-	QuietHoursEnd    pgtype.Time
-	LastCheckAt      *time.Time
-	LastCheckOk      *bool
-	LastCheckMessage string
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
+	CompanyID         uuid.UUID
+	ID                uuid.UUID
+	Mode              string
+	AccountSid        string
+	AuthToken         string
+	HelpReply         string
+	QuietHoursStart   pgtype.Time
+	QuietHoursEnd     pgtype.Time
+	LastCheckAt       *time.Time
+	LastCheckOk       *bool
+	LastCheckMessage  string
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+	RecordCalls       bool
+	RecordingNotice   string
+	VoicemailGreeting string
 }
 
 type User struct {

@@ -203,7 +203,7 @@ func (q *Queries) GetPhoneNumberByNumber(ctx context.Context, arg GetPhoneNumber
 
 const getTwilioSettings = `-- name: GetTwilioSettings :one
 
-SELECT company_id, id, mode, account_sid, auth_token, help_reply, quiet_hours_start, quiet_hours_end, last_check_at, last_check_ok, last_check_message, created_at, updated_at FROM twilio_settings WHERE company_id = $1
+SELECT company_id, id, mode, account_sid, auth_token, help_reply, quiet_hours_start, quiet_hours_end, last_check_at, last_check_ok, last_check_message, created_at, updated_at, record_calls, recording_notice, voicemail_greeting FROM twilio_settings WHERE company_id = $1
 `
 
 // Twilio settings, the company's phone numbers and members' own phones
@@ -226,6 +226,9 @@ func (q *Queries) GetTwilioSettings(ctx context.Context, companyID uuid.UUID) (T
 		&i.LastCheckMessage,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.RecordCalls,
+		&i.RecordingNotice,
+		&i.VoicemailGreeting,
 	)
 	return i, err
 }
@@ -380,23 +383,30 @@ func (q *Queries) UpdatePhoneNumber(ctx context.Context, arg UpdatePhoneNumberPa
 }
 
 const upsertTwilioSettings = `-- name: UpsertTwilioSettings :one
-INSERT INTO twilio_settings (company_id, id, mode, account_sid, auth_token, help_reply, quiet_hours_start, quiet_hours_end)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+INSERT INTO twilio_settings (company_id, id, mode, account_sid, auth_token, help_reply, quiet_hours_start, quiet_hours_end,
+    record_calls, recording_notice, voicemail_greeting)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
+    $9, $10, $11)
 ON CONFLICT (company_id) DO UPDATE SET mode = EXCLUDED.mode, account_sid = EXCLUDED.account_sid,
     auth_token = EXCLUDED.auth_token, help_reply = EXCLUDED.help_reply,
-    quiet_hours_start = EXCLUDED.quiet_hours_start, quiet_hours_end = EXCLUDED.quiet_hours_end, updated_at = now()
-RETURNING company_id, id, mode, account_sid, auth_token, help_reply, quiet_hours_start, quiet_hours_end, last_check_at, last_check_ok, last_check_message, created_at, updated_at
+    quiet_hours_start = EXCLUDED.quiet_hours_start, quiet_hours_end = EXCLUDED.quiet_hours_end,
+    record_calls = EXCLUDED.record_calls, recording_notice = EXCLUDED.recording_notice,
+    voicemail_greeting = EXCLUDED.voicemail_greeting, updated_at = now()
+RETURNING company_id, id, mode, account_sid, auth_token, help_reply, quiet_hours_start, quiet_hours_end, last_check_at, last_check_ok, last_check_message, created_at, updated_at, record_calls, recording_notice, voicemail_greeting
 `
 
 type UpsertTwilioSettingsParams struct {
-	CompanyID       uuid.UUID
-	ID              uuid.UUID
-	Mode            string
-	AccountSid      string
-	AuthToken       string
-	HelpReply       string
-	QuietHoursStart pgtype.Time
-	QuietHoursEnd   pgtype.Time
+	CompanyID         uuid.UUID
+	ID                uuid.UUID
+	Mode              string
+	AccountSid        string
+	AuthToken         string
+	HelpReply         string
+	QuietHoursStart   pgtype.Time
+	QuietHoursEnd     pgtype.Time
+	RecordCalls       bool
+	RecordingNotice   string
+	VoicemailGreeting string
 }
 
 func (q *Queries) UpsertTwilioSettings(ctx context.Context, arg UpsertTwilioSettingsParams) (TwilioSetting, error) {
@@ -409,6 +419,9 @@ func (q *Queries) UpsertTwilioSettings(ctx context.Context, arg UpsertTwilioSett
 		arg.HelpReply,
 		arg.QuietHoursStart,
 		arg.QuietHoursEnd,
+		arg.RecordCalls,
+		arg.RecordingNotice,
+		arg.VoicemailGreeting,
 	)
 	var i TwilioSetting
 	err := row.Scan(
@@ -425,6 +438,9 @@ func (q *Queries) UpsertTwilioSettings(ctx context.Context, arg UpsertTwilioSett
 		&i.LastCheckMessage,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.RecordCalls,
+		&i.RecordingNotice,
+		&i.VoicemailGreeting,
 	)
 	return i, err
 }

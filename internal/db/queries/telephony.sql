@@ -6,11 +6,15 @@
 SELECT * FROM twilio_settings WHERE company_id = $1;
 
 -- name: UpsertTwilioSettings :one
-INSERT INTO twilio_settings (company_id, id, mode, account_sid, auth_token, help_reply, quiet_hours_start, quiet_hours_end)
-VALUES (@company_id, @id, @mode, @account_sid, @auth_token, @help_reply, sqlc.narg(quiet_hours_start), sqlc.narg(quiet_hours_end))
+INSERT INTO twilio_settings (company_id, id, mode, account_sid, auth_token, help_reply, quiet_hours_start, quiet_hours_end,
+    record_calls, recording_notice, voicemail_greeting)
+VALUES (@company_id, @id, @mode, @account_sid, @auth_token, @help_reply, sqlc.narg(quiet_hours_start), sqlc.narg(quiet_hours_end),
+    @record_calls, @recording_notice, @voicemail_greeting)
 ON CONFLICT (company_id) DO UPDATE SET mode = EXCLUDED.mode, account_sid = EXCLUDED.account_sid,
     auth_token = EXCLUDED.auth_token, help_reply = EXCLUDED.help_reply,
-    quiet_hours_start = EXCLUDED.quiet_hours_start, quiet_hours_end = EXCLUDED.quiet_hours_end, updated_at = now()
+    quiet_hours_start = EXCLUDED.quiet_hours_start, quiet_hours_end = EXCLUDED.quiet_hours_end,
+    record_calls = EXCLUDED.record_calls, recording_notice = EXCLUDED.recording_notice,
+    voicemail_greeting = EXCLUDED.voicemail_greeting, updated_at = now()
 RETURNING *;
 
 -- name: RecordTwilioCheck :exec

@@ -2495,7 +2495,13 @@ export interface components {
             quiet_hours_end: string | null;
             /** @description HH:MM in the company's time zone; automated sends wait until quiet_hours_end. */
             quiet_hours_start: string | null;
+            /** @description Record answered calls (click-to-call and inbound), after the recording notice. Voicemails are always recorded. */
+            record_calls: boolean;
+            /** @description Said to the other party before a recorded call is connected; empty means the default notice. */
+            recording_notice: string;
             timezone: string;
+            /** @description Said to a caller before the voicemail tone; empty means the default greeting. */
+            voicemail_greeting: string;
             webhooks: components["schemas"]["Webhooks"];
         };
         TwilioSettingsInput: {
@@ -2509,6 +2515,10 @@ export interface components {
             quiet_hours_end?: string;
             /** @description HH:MM; give both or neither. */
             quiet_hours_start?: string;
+            /** @description Absent keeps the current choice (on for a new company). */
+            record_calls?: boolean;
+            recording_notice?: string;
+            voicemail_greeting?: string;
         };
         UpdatePipelineRequest: {
             name: string;

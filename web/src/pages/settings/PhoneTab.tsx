@@ -13,6 +13,7 @@ import {
   Select,
   SimpleGrid,
   Stack,
+  Switch,
   Table,
   Text,
   TextInput,
@@ -169,6 +170,10 @@ function ConnectionSection() {
 
 type Mode = TwilioSettings['mode'];
 
+// The server's defaults (internal/telephony), shown as placeholders.
+const DEFAULT_RECORDING_NOTICE = 'This call may be recorded.';
+const DEFAULT_VOICEMAIL_GREETING = 'Sorry, nobody can take your call right now. Please leave a message after the tone.';
+
 function ConnectionCard({ settings }: { settings: TwilioSettings }) {
   const qc = useQueryClient();
   const [formError, setFormError] = useState<string | null>(null);
@@ -177,6 +182,9 @@ function ConnectionCard({ settings }: { settings: TwilioSettings }) {
     account_sid: settings.account_sid,
     auth_token: '',
     help_reply: settings.help_reply,
+    record_calls: settings.record_calls,
+    recording_notice: settings.recording_notice,
+    voicemail_greeting: settings.voicemail_greeting,
     quiet_hours_start: settings.quiet_hours_start ?? '',
     quiet_hours_end: settings.quiet_hours_end ?? '',
   };
@@ -198,6 +206,9 @@ function ConnectionCard({ settings }: { settings: TwilioSettings }) {
             account_sid: v.account_sid.trim(),
             ...(v.auth_token ? { auth_token: v.auth_token } : {}),
             help_reply: v.help_reply,
+            record_calls: v.record_calls,
+            recording_notice: v.recording_notice,
+            voicemail_greeting: v.voicemail_greeting,
             quiet_hours_start: v.quiet_hours_start,
             quiet_hours_end: v.quiet_hours_end,
           },
@@ -330,6 +341,30 @@ function ConnectionCard({ settings }: { settings: TwilioSettings }) {
               )}
             </Group>
           </Box>
+          <Stack gap="xs" data-testid="call-recording">
+            <Switch
+              label="Record answered calls"
+              description="Callers, and the people you call, hear the recording notice before they are connected. Voicemails are always recorded."
+              {...form.getInputProps('record_calls', { type: 'checkbox' })}
+            />
+            {form.values.record_calls && (
+              <TextInput
+                label="Recording notice"
+                description="Said before a recorded call is connected. Leave empty for the default."
+                placeholder={DEFAULT_RECORDING_NOTICE}
+                {...form.getInputProps('recording_notice')}
+              />
+            )}
+            <Textarea
+              label="Voicemail greeting"
+              description="Said to a caller nobody answered, before the tone. Leave empty for the default."
+              placeholder={DEFAULT_VOICEMAIL_GREETING}
+              autosize
+              minRows={2}
+              maxRows={4}
+              {...form.getInputProps('voicemail_greeting')}
+            />
+          </Stack>
           <Group justify="space-between" gap="sm" wrap="wrap">
             <Group gap="sm" wrap="wrap">
               <Button
