@@ -163,6 +163,7 @@ describe('sms and calls', () => {
     await recording.getByRole('textbox', { name: 'Recording notice' }).waitFor();
     expect(await recording.getByRole('textbox', { name: 'Recording notice' }).inputValue()).toBe('Calls with Hooli are recorded for training.');
     expect(await recording.getByRole('textbox', { name: 'Voicemail greeting' }).inputValue()).toBe('You reached Hooli sales. Leave a message.');
+    await shoot(a, '95-call-recording', { scrollTo: recording });
 
     // Webhook URLs to paste into the Twilio console.
     const smsHook = a.getByRole('textbox', { name: 'SMS URL', exact: true });
