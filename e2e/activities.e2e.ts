@@ -178,6 +178,13 @@ describe('activities and timelines', () => {
     expect(await pair.count()).toBe(1);
     await shoot(page, '46-duplicates');
 
+    // "Not a duplicate" sets the pair aside; Undo brings it back.
+    await pair.getByRole('button', { name: 'Not a duplicate' }).click();
+    await page.getByRole('heading', { name: 'No duplicates found' }).waitFor();
+    await page.getByText('Grace Hopper and Grace Hoper won’t be suggested again.').waitFor();
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await pair.getByText('Same phone number').waitFor();
+
     await pair.getByRole('button', { name: 'Merge…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Merge contacts' });
     // The older contact stays by default; its empty job title takes the other's.

@@ -1,6 +1,7 @@
 package contacts
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -285,6 +286,67 @@ func moveMessagesAndCalls(ctx context.Context, q *db.Q, companyID, survivorID, d
 	}
 	if err := q.DeleteContactThread(ctx, dbq.DeleteContactThreadParams{CompanyID: companyID, DuplicateID: &dupID}); err != nil {
 		return fmt.Errorf("delete joined thread: %w", err)
+	}
+	return nil
+}
+
+// NotDuplicates records that two contacts are not the same person, so the
+// duplicate finder stops offering the pair. Either contact missing (or
+// another company's) is not found; saying it twice is harmless.
+func (s *Service) NotDuplicates(ctx context.Context, companyID, userID, id, otherID uuid.UUID) error {
+	a, b, err := pairOf(id, otherID)
+	if err != nil {
+		return err
+	}
+	return s.db.InTenant(ctx, companyID, func(q *db.Q) error {
+		if err := bothExist(ctx, q, companyID, a, b); err != nil {
+			return err
+		}
+		err := q.DismissDuplicate(ctx, dbq.DismissDuplicateParams{CompanyID: companyID, ID: uuid.Must(uuid.NewV7()), AID: a, BID: b, DismissedBy: &userID})
+		if err != nil {
+			return fmt.Errorf("dismiss duplicate pair: %w", err)
+		}
+		return nil
+	})
+}
+
+// MaybeDuplicates undoes NotDuplicates: the finder may offer the pair again.
+func (s *Service) MaybeDuplicates(ctx context.Context, companyID, id, otherID uuid.UUID) error {
+	a, b, err := pairOf(id, otherID)
+	if err != nil {
+		return err
+	}
+	return s.db.InTenant(ctx, companyID, func(q *db.Q) error {
+		if err := bothExist(ctx, q, companyID, a, b); err != nil {
+			return err
+		}
+		if _, err := q.UndoDismissDuplicate(ctx, dbq.UndoDismissDuplicateParams{CompanyID: companyID, AID: a, BID: b}); err != nil {
+			return fmt.Errorf("undo dismissed duplicate pair: %w", err)
+		}
+		return nil
+	})
+}
+
+// pairOf orders two contact ids as the finder does (PostgreSQL compares
+// uuids byte by byte).
+func pairOf(id, otherID uuid.UUID) (a, b uuid.UUID, err error) {
+	switch c := bytes.Compare(id[:], otherID[:]); {
+	case c == 0:
+		return a, b, errs.Field("path.other_id", "must be another contact", otherID.String())
+	case c < 0:
+		return id, otherID, nil
+	default:
+		return otherID, id, nil
+	}
+}
+
+func bothExist(ctx context.Context, q *db.Q, companyID, a, b uuid.UUID) error {
+	rows, err := q.GetContactsByIDs(ctx, dbq.GetContactsByIDsParams{CompanyID: companyID, Ids: []uuid.UUID{a, b}})
+	if err != nil {
+		return fmt.Errorf("load contacts %s and %s: %w", a, b, err)
+	}
+	if len(rows) != 2 {
+		return errs.NotFoundf("contact not found")
 	}
 	return nil
 }

@@ -81,3 +81,45 @@ func TestDuplicatesAndMerge(t *testing.T) {
 	}
 	c.Do("POST", "/api/contacts/"+john+"/merge", map[string]any{"duplicate_id": jon}).Want(422)
 }
+
+// "Not a duplicate" hides a pair from the finder, by phone or by name, in
+// either order of the two ids; undoing it brings the pair back.
+func TestNotDuplicates(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t)
+	c := env.Signup("Acme")
+	mk := func(first, last, phone string) string {
+		var out struct{ ID string }
+		c.Do("POST", "/api/contacts", map[string]any{"first_name": first, "last_name": last, "phone": phone}).Want(201).Decode(&out)
+		return out.ID
+	}
+	john, jon := mk("John", "Smithson", ""), mk("Jon", "Smithson", "")
+	ada, grace := mk("Ada", "Lovelace", "+14155550100"), mk("Grace", "Hopper", "+14155550100")
+	pairs := func() int {
+		var dups struct{ Items []any }
+		c.Do("GET", "/api/contacts/duplicates", nil).Want(200).Decode(&dups)
+		return len(dups.Items)
+	}
+	if n := pairs(); n != 2 {
+		t.Fatalf("pairs before: %d", n)
+	}
+	c.Do("PUT", "/api/contacts/"+jon+"/not-duplicates/"+john, nil).Want(204)
+	c.Do("PUT", "/api/contacts/"+john+"/not-duplicates/"+jon, nil).Want(204) // again, the other way round
+	c.Do("PUT", "/api/contacts/"+grace+"/not-duplicates/"+ada, nil).Want(204)
+	if n := pairs(); n != 0 {
+		t.Fatalf("pairs after saying they are not duplicates: %d", n)
+	}
+	c.Do("DELETE", "/api/contacts/"+ada+"/not-duplicates/"+grace, nil).Want(204)
+	if n := pairs(); n != 1 {
+		t.Fatalf("pairs after the undo: %d", n)
+	}
+
+	if p := c.Do("PUT", "/api/contacts/"+ada+"/not-duplicates/"+ada, nil).Want(422).Problem(); !p.HasFieldError("path.other_id") {
+		t.Fatalf("a contact with itself: %+v", p)
+	}
+	c.Do("PUT", "/api/contacts/"+ada+"/not-duplicates/"+missingID, nil).Want(404)
+	c.Do("PUT", "/api/contacts/"+ada+"/not-duplicates/not-an-id", nil).Want(404)
+	// Deleting a contact forgets its pairs.
+	c.Do("DELETE", "/api/contacts/"+john, nil).Want(204)
+	c.Do("DELETE", "/api/contacts/"+ada+"/not-duplicates/"+grace, nil).Want(204)
+}

@@ -135,6 +135,39 @@ func (s *Server) registerContacts() {
 			l, err := c.Duplicates(ctx, principal(ctx).CompanyID, in.Limit)
 			return listOf(l), err
 		})
+	type pairPath struct {
+		ID      string `path:"id" maxLength:"64"`
+		OtherID string `path:"other_id" maxLength:"64"`
+	}
+	parsePair := func(in *pairPath) (uuid.UUID, uuid.UUID, error) {
+		id, err := parseID(in.ID, "contact")
+		if err != nil {
+			return id, id, err
+		}
+		other, err := parseID(in.OtherID, "contact")
+		return id, other, err
+	}
+	register(s, huma.Operation{OperationID: "markNotDuplicates", Method: http.MethodPut, Path: "/api/contacts/{id}/not-duplicates/{other_id}", Tags: tags,
+		Summary: "Say two contacts are not the same person", Description: "The duplicate finder stops offering the pair. Saying it again changes nothing.",
+		DefaultStatus: http.StatusNoContent, Errors: []int{404, 422}}, Member, true,
+		func(ctx context.Context, in *pairPath) (*noContent, error) {
+			id, other, err := parsePair(in)
+			if err != nil {
+				return nil, err
+			}
+			p := principal(ctx)
+			return &noContent{}, c.NotDuplicates(ctx, p.CompanyID, p.UserID, id, other)
+		})
+	register(s, huma.Operation{OperationID: "unmarkNotDuplicates", Method: http.MethodDelete, Path: "/api/contacts/{id}/not-duplicates/{other_id}", Tags: tags,
+		Summary: "Let the duplicate finder offer a pair again", Description: "Undoes markNotDuplicates.",
+		DefaultStatus: http.StatusNoContent, Errors: []int{404, 422}}, Member, true,
+		func(ctx context.Context, in *pairPath) (*noContent, error) {
+			id, other, err := parsePair(in)
+			if err != nil {
+				return nil, err
+			}
+			return &noContent{}, c.MaybeDuplicates(ctx, principal(ctx).CompanyID, id, other)
+		})
 	register(s, huma.Operation{OperationID: "mergeContacts", Method: http.MethodPost, Path: "/api/contacts/{id}/merge", Tags: tags,
 		Summary: "Merge a duplicate into this contact", Description: "Keeps the chosen value of each field; the duplicate's deals and activities move here; the duplicate is deleted; the merge is recorded on the timeline.",
 		Errors: []int{404, 409, 422}}, Member, true,

@@ -43,6 +43,9 @@ type Reference struct {
 var References = []Reference{
 	{Table: "contacts", Column: "owner_id", RefTable: "memberships", RefColumn: "user_id"},
 	{Table: "contact_search_terms", Column: "contact_id", RefTable: "contacts", RefColumn: "id"},
+	{Table: "contact_duplicate_dismissals", Column: "a_id", RefTable: "contacts", RefColumn: "id"},
+	{Table: "contact_duplicate_dismissals", Column: "b_id", RefTable: "contacts", RefColumn: "id"},
+	{Table: "contact_duplicate_dismissals", Column: "dismissed_by", RefTable: "memberships", RefColumn: "user_id"},
 	{Table: "pipeline_stages", Column: "pipeline_id", RefTable: "pipelines", RefColumn: "id"},
 	{Table: "deals", Column: "pipeline_id", RefTable: "pipelines", RefColumn: "id"},
 	{Table: "deals", Column: "pipeline_id", RefTable: "pipeline_stages", RefColumn: "pipeline_id"},

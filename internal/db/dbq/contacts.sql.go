@@ -190,6 +190,32 @@ func (q *Queries) DeleteContacts(ctx context.Context, arg DeleteContactsParams) 
 	return result.RowsAffected(), nil
 }
 
+const dismissDuplicate = `-- name: DismissDuplicate :exec
+INSERT INTO contact_duplicate_dismissals (company_id, id, a_id, b_id, dismissed_by)
+VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (company_id, a_id, b_id) DO NOTHING
+`
+
+type DismissDuplicateParams struct {
+	CompanyID   uuid.UUID
+	ID          uuid.UUID
+	AID         uuid.UUID
+	BID         uuid.UUID
+	DismissedBy *uuid.UUID
+}
+
+// Contacts of another company fail the foreign keys (the caller's 404).
+func (q *Queries) DismissDuplicate(ctx context.Context, arg DismissDuplicateParams) error {
+	_, err := q.db.Exec(ctx, dismissDuplicate,
+		arg.CompanyID,
+		arg.ID,
+		arg.AID,
+		arg.BID,
+		arg.DismissedBy,
+	)
+	return err
+}
+
 const duplicatesByName = `-- name: DuplicatesByName :many
 WITH groups AS (
     SELECT g.term FROM contact_search_terms g
@@ -206,6 +232,7 @@ FROM pairs p
 JOIN contacts ca ON ca.company_id = $1 AND ca.id = p.a_id
 JOIN contacts cb ON cb.company_id = $1 AND cb.id = p.b_id
 WHERE similarity(ca.sort_name, cb.sort_name) >= $2::float8
+  AND NOT EXISTS (SELECT 1 FROM contact_duplicate_dismissals d WHERE d.company_id = $1 AND d.a_id = p.a_id AND d.b_id = p.b_id)
 ORDER BY score DESC, p.a_id, p.b_id
 LIMIT $3
 `
@@ -251,6 +278,7 @@ SELECT a.id AS a_id, b.id AS b_id
 FROM contacts a
 JOIN contacts b ON b.company_id = a.company_id AND b.phone = a.phone AND a.id < b.id
 WHERE a.company_id = $1 AND a.phone IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM contact_duplicate_dismissals d WHERE d.company_id = $1 AND d.a_id = a.id AND d.b_id = b.id)
 ORDER BY a.id, b.id
 LIMIT $2
 `
@@ -596,6 +624,24 @@ func (q *Queries) UnclaimedPhones(ctx context.Context, arg UnclaimedPhonesParams
 		return nil, err
 	}
 	return items, nil
+}
+
+const undoDismissDuplicate = `-- name: UndoDismissDuplicate :execrows
+DELETE FROM contact_duplicate_dismissals WHERE company_id = $1 AND a_id = $2 AND b_id = $3
+`
+
+type UndoDismissDuplicateParams struct {
+	CompanyID uuid.UUID
+	AID       uuid.UUID
+	BID       uuid.UUID
+}
+
+func (q *Queries) UndoDismissDuplicate(ctx context.Context, arg UndoDismissDuplicateParams) (int64, error) {
+	result, err := q.db.Exec(ctx, undoDismissDuplicate, arg.CompanyID, arg.AID, arg.BID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }
 
 const updateContact = `-- name: UpdateContact :one

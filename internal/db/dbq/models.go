@@ -99,6 +99,15 @@ type Contact struct {
 	SortName     *string
 }
 
+type ContactDuplicateDismissal struct {
+	CompanyID   uuid.UUID
+	ID          uuid.UUID
+	AID         uuid.UUID
+	BID         uuid.UUID
+	DismissedBy *uuid.UUID
+	CreatedAt   time.Time
+}
+
 type ContactSearchTerm struct {
 	CompanyID uuid.UUID
 	ContactID uuid.UUID

@@ -38,6 +38,7 @@ SELECT a.id AS a_id, b.id AS b_id
 FROM contacts a
 JOIN contacts b ON b.company_id = a.company_id AND b.phone = a.phone AND a.id < b.id
 WHERE a.company_id = $1 AND a.phone IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM contact_duplicate_dismissals d WHERE d.company_id = $1 AND d.a_id = a.id AND d.b_id = b.id)
 ORDER BY a.id, b.id
 LIMIT $2;
 
@@ -61,6 +62,7 @@ FROM pairs p
 JOIN contacts ca ON ca.company_id = @company_id AND ca.id = p.a_id
 JOIN contacts cb ON cb.company_id = @company_id AND cb.id = p.b_id
 WHERE similarity(ca.sort_name, cb.sort_name) >= @threshold::float8
+  AND NOT EXISTS (SELECT 1 FROM contact_duplicate_dismissals d WHERE d.company_id = @company_id AND d.a_id = p.a_id AND d.b_id = p.b_id)
 ORDER BY score DESC, p.a_id, p.b_id
 LIMIT @max_pairs;
 
@@ -145,3 +147,12 @@ WHERE k.company_id = @company_id AND k.contact_id IS NULL AND k.direction = 'inb
 UNION
 SELECT k.to_number FROM calls k
 WHERE k.company_id = @company_id AND k.contact_id IS NULL AND k.direction = 'outbound' AND k.to_number = ANY(@phones::text[]);
+
+-- name: DismissDuplicate :exec
+-- Contacts of another company fail the foreign keys (the caller's 404).
+INSERT INTO contact_duplicate_dismissals (company_id, id, a_id, b_id, dismissed_by)
+VALUES (@company_id, @id, @a_id, @b_id, @dismissed_by)
+ON CONFLICT (company_id, a_id, b_id) DO NOTHING;
+
+-- name: UndoDismissDuplicate :execrows
+DELETE FROM contact_duplicate_dismissals WHERE company_id = @company_id AND a_id = @a_id AND b_id = @b_id;

@@ -1,12 +1,14 @@
 import { Anchor, Avatar, Badge, Box, Button, Card, Group, SimpleGrid, Skeleton, Stack, Text } from '@mantine/core';
-import { IconArrowLeft, IconCopyCheck, IconGitMerge } from '@tabler/icons-react';
-import { useQuery } from '@tanstack/react-query';
+import { notifications } from '@mantine/notifications';
+import { IconArrowLeft, IconCopyCheck, IconGitMerge, IconUserOff } from '@tabler/icons-react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, call } from '../../api/client';
 import type { Contact } from '../../api/types';
 import { PageHeader } from '../../components/PageHeader';
 import { EmptyState, ErrorState } from '../../components/States';
+import { notifyError, notifySuccess } from '../../components/notify';
 import { useSession } from '../../components/session';
 import { formatDate, formatPhone, fullName, initials, plural } from '../../lib/format';
 import { reasonLabel } from '../../lib/merge';
@@ -23,6 +25,7 @@ export function DuplicatesPage() {
   });
   const [pair, setPair] = useState<{ a: Contact; b: Contact } | null>(null);
   const items = dups.data ?? [];
+  const notDuplicates = useNotDuplicates();
 
   return (
     <>
@@ -78,9 +81,20 @@ export function DuplicatesPage() {
                     </Badge>
                   ))}
                 </Group>
-                <Button size="xs" leftSection={<IconGitMerge size={14} />} onClick={() => setPair({ a: p.a, b: p.b })}>
-                  Merge…
-                </Button>
+                <Group gap="xs">
+                  <Button
+                    size="xs"
+                    variant="default"
+                    leftSection={<IconUserOff size={14} />}
+                    loading={notDuplicates.isPending && notDuplicates.variables?.a.id === p.a.id && notDuplicates.variables?.b.id === p.b.id}
+                    onClick={() => notDuplicates.mutate({ a: p.a, b: p.b })}
+                  >
+                    Not a duplicate
+                  </Button>
+                  <Button size="xs" leftSection={<IconGitMerge size={14} />} onClick={() => setPair({ a: p.a, b: p.b })}>
+                    Merge…
+                  </Button>
+                </Group>
               </Group>
               <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
                 <ContactSummary c={p.a} />
@@ -93,6 +107,46 @@ export function DuplicatesPage() {
       <MergeModal pair={pair} onClose={() => setPair(null)} onMerged={() => dups.refetch()} />
     </>
   );
+}
+
+/**
+ * useNotDuplicates tells the server two contacts are different people, so the
+ * pair leaves the list; the confirmation has an Undo that brings it back.
+ */
+function useNotDuplicates() {
+  const qc = useQueryClient();
+  const path = '/api/contacts/{id}/not-duplicates/{other_id}' as const;
+  const undo = useMutation({
+    mutationFn: (p: { a: Contact; b: Contact }) => call(api.DELETE(path, { params: { path: { id: p.a.id, other_id: p.b.id } } })),
+    onSettled: () => qc.invalidateQueries({ queryKey: duplicateKeys.list }),
+    onError: (err) => notifyError(err, 'Could not bring the pair back'),
+  });
+  return useMutation({
+    mutationFn: (p: { a: Contact; b: Contact }) => call(api.PUT(path, { params: { path: { id: p.a.id, other_id: p.b.id } } })),
+    onSuccess: (_, p) => {
+      qc.invalidateQueries({ queryKey: duplicateKeys.list });
+      const id = `not-dup-${p.a.id}-${p.b.id}`;
+      notifySuccess(
+        <Group gap="xs" justify="space-between" wrap="nowrap">
+          <Text size="sm">
+            {fullName(p.a)} and {fullName(p.b)} won’t be suggested again.
+          </Text>
+          <Button
+            size="compact-xs"
+            variant="light"
+            onClick={() => {
+              notifications.hide(id);
+              undo.mutate(p);
+            }}
+          >
+            Undo
+          </Button>
+        </Group>,
+        { id, autoClose: 6000 },
+      );
+    },
+    onError: (err) => notifyError(err, 'Could not set the pair aside'),
+  });
 }
 
 function ContactSummary({ c }: { c: Contact }) {
