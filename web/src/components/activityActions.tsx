@@ -1,6 +1,5 @@
-import { Button, Group, Text } from '@mantine/core';
+import { Text } from '@mantine/core';
 import { modals } from '@mantine/modals';
-import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import {
   editActivityEverywhere,
@@ -12,7 +11,7 @@ import {
 } from '../api/activities';
 import { api, call } from '../api/client';
 import { isApiError } from '../api/errors';
-import { notifyError, notifySuccess } from './notify';
+import { notifyError, notifySuccess, notifyUndoable } from './notify';
 
 /** typeLabel names an activity type for people. */
 export function typeLabel(t: Activity['type']): string {
@@ -91,23 +90,5 @@ export function useDeleteActivity() {
 
 /** notifyCompleted confirms a completed task with an Undo that reopens it. */
 export function notifyCompleted(a: Activity, undo: () => void) {
-  const id = `done-${a.id}`;
-  notifySuccess(
-    <Group gap="xs" justify="space-between" wrap="nowrap">
-      <Text size="sm" className="crm-truncate">
-        Done: {a.subject}
-      </Text>
-      <Button
-        size="compact-xs"
-        variant="light"
-        onClick={() => {
-          notifications.hide(id);
-          undo();
-        }}
-      >
-        Undo
-      </Button>
-    </Group>,
-    { id, autoClose: 5000 },
-  );
+  notifyUndoable(`done-${a.id}`, `Done: ${a.subject}`, undo);
 }

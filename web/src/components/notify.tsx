@@ -1,3 +1,4 @@
+import { Button, Group, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle, IconCheck } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
@@ -24,4 +25,26 @@ export function notifySuccess(message: ReactNode, opts: { title?: string; id?: s
     icon: <IconCheck size={18} />,
     autoClose: opts.autoClose ?? 4000,
   });
+}
+
+/** notifyUndoable confirms an action with an Undo button; pressing it closes the message and calls undo. */
+export function notifyUndoable(id: string, message: ReactNode, undo: () => void, autoClose = 5000) {
+  notifySuccess(
+    <Group gap="xs" justify="space-between" wrap="nowrap">
+      <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+        {message}
+      </Text>
+      <Button
+        size="compact-xs"
+        variant="light"
+        onClick={() => {
+          notifications.hide(id);
+          undo();
+        }}
+      >
+        Undo
+      </Button>
+    </Group>,
+    { id, autoClose },
+  );
 }

@@ -1,7 +1,6 @@
 import { ActionIcon, Anchor, Avatar, Badge, Box, Button, Card, CopyButton, Grid, Group, Stack, TagsInput, Text, Title, Tooltip } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { modals } from '@mantine/modals';
-import { notifications } from '@mantine/notifications';
 import { IconArrowLeft, IconCheck, IconCopy, IconMail, IconPencil, IconTrash, IconUserQuestion } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
@@ -10,7 +9,7 @@ import { api, call } from '../../api/client';
 import { isApiError } from '../../api/errors';
 import { keys, useContact, useTags } from '../../api/queries';
 import type { Contact } from '../../api/types';
-import { notifyError, notifySuccess } from '../../components/notify';
+import { notifyError, notifySuccess, notifyUndoable } from '../../components/notify';
 import { CallButton, TextButton } from '../../components/phone';
 import { EmptyState, ErrorState, PageLoader } from '../../components/States';
 import { Timeline } from '../../components/Timeline';
@@ -116,23 +115,7 @@ function ContactView({ contact }: { contact: Contact }) {
       qc.removeQueries({ queryKey: keys.contact(contact.id) });
       qc.invalidateQueries({ queryKey: keys.contacts });
       navigate('/contacts', { replace: true });
-      const nid = `deleted-${contact.id}`;
-      notifySuccess(
-        <Group gap="xs" justify="space-between" wrap="nowrap">
-          <Text size="sm">{name} was deleted.</Text>
-          <Button
-            size="compact-xs"
-            variant="light"
-            onClick={() => {
-              notifications.hide(nid);
-              restore.mutate(contact);
-            }}
-          >
-            Undo
-          </Button>
-        </Group>,
-        { id: nid, autoClose: 8000 },
-      );
+      notifyUndoable(`deleted-${contact.id}`, `${name} was deleted.`, () => restore.mutate(contact), 8000);
     },
     onError: (err) => notifyError(err, 'Could not delete the contact'),
   });

@@ -1,5 +1,4 @@
 import { Anchor, Avatar, Badge, Box, Button, Card, Group, SimpleGrid, Skeleton, Stack, Text } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { IconArrowLeft, IconCopyCheck, IconGitMerge, IconUserOff } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -8,7 +7,7 @@ import { api, call } from '../../api/client';
 import type { Contact } from '../../api/types';
 import { PageHeader } from '../../components/PageHeader';
 import { EmptyState, ErrorState } from '../../components/States';
-import { notifyError, notifySuccess } from '../../components/notify';
+import { notifyError, notifyUndoable } from '../../components/notify';
 import { useSession } from '../../components/session';
 import { formatDate, formatPhone, fullName, initials, plural } from '../../lib/format';
 import { reasonLabel } from '../../lib/merge';
@@ -125,25 +124,7 @@ function useNotDuplicates() {
     mutationFn: (p: { a: Contact; b: Contact }) => call(api.PUT(path, { params: { path: { id: p.a.id, other_id: p.b.id } } })),
     onSuccess: (_, p) => {
       qc.invalidateQueries({ queryKey: duplicateKeys.list });
-      const id = `not-dup-${p.a.id}-${p.b.id}`;
-      notifySuccess(
-        <Group gap="xs" justify="space-between" wrap="nowrap">
-          <Text size="sm">
-            {fullName(p.a)} and {fullName(p.b)} won’t be suggested again.
-          </Text>
-          <Button
-            size="compact-xs"
-            variant="light"
-            onClick={() => {
-              notifications.hide(id);
-              undo.mutate(p);
-            }}
-          >
-            Undo
-          </Button>
-        </Group>,
-        { id, autoClose: 6000 },
-      );
+      notifyUndoable(`not-dup-${p.a.id}-${p.b.id}`, `${fullName(p.a)} and ${fullName(p.b)} won’t be suggested again.`, () => undo.mutate(p), 6000);
     },
     onError: (err) => notifyError(err, 'Could not set the pair aside'),
   });
