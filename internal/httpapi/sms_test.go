@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"encoding/xml"
 	"net/url"
 	"strings"
 	"testing"
@@ -249,8 +250,38 @@ func TestOptOutKeywordsAndHelp(t *testing.T) {
 		}
 		return twiml
 	}
-	if twiml := say("help"); !strings.Contains(twiml, "<Message>Acme Sales: reply STOP to stop.</Message>") {
+	helpSID := twiliofake.SID("SM")
+	_, twiml := webhook(t, env, path, ta.token, inboundForm(helpSID, "+14155550111", ta.number, "help"))
+	if !strings.Contains(twiml, ">Acme Sales: reply STOP to stop.</Message>") {
 		t.Fatalf("HELP answered %s", twiml)
+	}
+	// The reply is in the thread, handed to Twilio, and tracked through
+	// the Message's action URL; Twilio's retry answers with the same one.
+	var answer struct {
+		Message struct {
+			Action string `xml:"action,attr"`
+		} `xml:"Message"`
+	}
+	if err := xml.Unmarshal([]byte(twiml), &answer); err != nil || answer.Message.Action == "" {
+		t.Fatalf("HELP reply without an action URL: %s (%v)", twiml, err)
+	}
+	if _, again := webhook(t, env, path, ta.token, inboundForm(helpSID, "+14155550111", ta.number, "help")); again != twiml {
+		t.Fatalf("Twilio's retry was answered %s, first %s", again, twiml)
+	}
+	th := getThreads(t, a)
+	msgs := getMessages(t, a, th[0].ID)
+	if len(msgs) != 2 || msgs[0].Direction != "outbound" || msgs[0].Status != "sending" || msgs[0].Body != "Acme Sales: reply STOP to stop." {
+		t.Fatalf("thread after HELP: %+v", msgs)
+	}
+	action, _ := url.Parse(answer.Message.Action)
+	for _, st := range []string{"sent", "delivered"} {
+		if code, _ := webhook(t, env, action.RequestURI(), ta.token, url.Values{"MessageSid": {"SMreply1"}, "MessageStatus": {st},
+			"From": {ta.number}, "To": {"+14155550111"}}); code != 200 {
+			t.Fatalf("reply status %s: %d", st, code)
+		}
+	}
+	if st := messageStatus(t, a, th[0].ID, msgs[0].ID); st != "delivered" {
+		t.Fatalf("HELP reply status: %s", st)
 	}
 	for _, stop := range []string{"STOP", "stopall", " Unsubscribe ", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"} {
 		say(stop)

@@ -32,14 +32,14 @@ func (s *Server) registerWebhooks() {
 		if err != nil {
 			return "", err
 		}
-		return telephony.MessageTwiML(reply), nil
+		return telephony.MessageTwiML(reply.Body, reply.StatusURL), nil
 	}))
 	s.mux.Handle("POST /webhooks/twilio/sms/status", s.twilio(func(ctx context.Context, acct telephony.Account, q, f url.Values) (string, error) {
 		u, err := sms.ParseStatus(q, f)
 		if err != nil {
 			return "", err
 		}
-		return telephony.MessageTwiML(""), s.deps.SMS.UpdateStatus(ctx, acct.CompanyID, u)
+		return telephony.MessageTwiML("", ""), s.deps.SMS.UpdateStatus(ctx, acct.CompanyID, u)
 	}))
 	for path, kind := range map[string]string{
 		"/webhooks/twilio/voice":             calls.VoiceIncoming,

@@ -24,6 +24,9 @@ var (
 	startWords = map[string]bool{"START": true, "UNSTOP": true, "YES": true}
 )
 
+// replyNamespace names the ids of automatic replies (see receive).
+var replyNamespace = uuid.MustParse("6f1d8c52-3b0e-4c55-9f3a-2a6b1c7e9d41")
+
 // DefaultHelpReply is sent to HELP when the company has not written its own.
 const DefaultHelpReply = "Reply STOP to unsubscribe, START to subscribe again."
 
@@ -58,12 +61,19 @@ func ParseInbound(form url.Values) (Inbound, error) {
 	return in, nil
 }
 
+// Reply is the text to answer an inbound message with (the help text for
+// HELP), stored in the thread; Twilio reports its progress to StatusURL.
+type Reply struct {
+	Body      string
+	StatusURL string
+}
+
 // Receive stores an inbound message once (Twilio retries are recognised by
 // MessageSid), links it to the contact with that number, records STOP and
-// START keywords as consent changes, and returns the reply to send, if any
-// (the help text for HELP). acct is the company's, already loaded by the
-// webhook router to verify the request.
-func (s *Service) Receive(ctx context.Context, acct telephony.Account, in Inbound) (reply string, err error) {
+// START keywords as consent changes, and returns the reply to send, if any.
+// acct is the company's, already loaded by the webhook router to verify the
+// request.
+func (s *Service) Receive(ctx context.Context, acct telephony.Account, in Inbound) (reply Reply, err error) {
 	err = s.db.InTenant(ctx, acct.CompanyID, func(q *db.Q) error {
 		reply, _, err = s.receive(ctx, q, acct, in)
 		return err
@@ -73,11 +83,11 @@ func (s *Service) Receive(ctx context.Context, acct telephony.Account, in Inboun
 
 // receive is Receive inside a tenant transaction; it also returns the
 // stored message's id (uuid.Nil for a retry of a stored one).
-func (s *Service) receive(ctx context.Context, q *db.Q, acct telephony.Account, in Inbound) (reply string, id uuid.UUID, err error) {
+func (s *Service) receive(ctx context.Context, q *db.Q, acct telephony.Account, in Inbound) (reply Reply, id uuid.UUID, err error) {
 	companyID := acct.CompanyID
 	num, err := s.tel.NumberByE164(ctx, q, companyID, in.To)
 	if err != nil {
-		return "", uuid.Nil, err
+		return Reply{}, uuid.Nil, err
 	}
 	var fe errs.Fields
 	from := in.From
@@ -86,18 +96,24 @@ func (s *Service) receive(ctx context.Context, q *db.Q, acct telephony.Account, 
 	}
 	sender := telephony.Recipient{Phone: from}
 	if err := sender.Resolve(ctx, q, companyID); err != nil {
-		return "", uuid.Nil, err
+		return Reply{}, uuid.Nil, err
 	}
 	contactID := sender.ContactID
 	thread, err := s.thread(ctx, q, companyID, contactID, from)
 	if err != nil {
-		return "", uuid.Nil, err
+		return Reply{}, uuid.Nil, err
 	}
 	keyword := strings.ToUpper(strings.TrimSpace(in.Body))
+	// The reply's id comes from the inbound message's, so that Twilio's
+	// retry of the same message answers with the same tracked reply.
+	replyID := uuid.NewSHA1(replyNamespace, []byte(companyID.String()+"/"+in.SID))
 	if keyword == "HELP" || keyword == "INFO" {
-		reply = acct.HelpReply
-		if reply == "" {
-			reply = DefaultHelpReply
+		reply.Body = acct.HelpReply
+		if reply.Body == "" {
+			reply.Body = DefaultHelpReply
+		}
+		if !in.Simulated {
+			reply.StatusURL = s.statusCallback(num.Number, replyID)
 		}
 	}
 	sid := in.SID
@@ -138,12 +154,17 @@ func (s *Service) receive(ctx context.Context, q *db.Q, acct telephony.Account, 
 			return reply, uuid.Nil, fmt.Errorf("record consent: %w", err)
 		}
 	}
-	if reply != "" {
-		// The reply goes back in Twilio's answer to this webhook; it is
-		// kept in the thread like any message.
-		_, err := q.InsertMessage(ctx, dbq.InsertMessageParams{CompanyID: companyID, ID: uuid.Must(uuid.NewV7()), ThreadID: thread,
+	if reply.Body != "" {
+		// The reply goes back in Twilio's answer to this webhook, which
+		// hands it to Twilio (status callbacks follow); it is kept in the
+		// thread like any message. The simulator just calls it sent.
+		status := "sending"
+		if in.Simulated {
+			status = "sent"
+		}
+		_, err := q.InsertMessage(ctx, dbq.InsertMessageParams{CompanyID: companyID, ID: replyID, ThreadID: thread,
 			ContactID: contactID, PhoneNumberID: &num.ID, Direction: "outbound", FromNumber: num.Number, ToNumber: from,
-			Body: reply, MediaUrls: []string{}, Segments: int32(Segments(reply)), Status: "sent", Automated: true, Simulated: in.Simulated})
+			Body: reply.Body, MediaUrls: []string{}, Segments: int32(Segments(reply.Body)), Status: status, Automated: true, Simulated: in.Simulated})
 		if err != nil {
 			return reply, uuid.Nil, fmt.Errorf("store help reply: %w", err)
 		}

@@ -27,10 +27,12 @@ func Verify(token, fullURL string, form url.Values, signature string) bool {
 	return rv.Validate(fullURL, params, signature)
 }
 
-// MessageTwiML answers a messaging webhook: empty, or with one reply.
-func MessageTwiML(reply string) string {
+// MessageTwiML answers a messaging webhook: empty, or with one reply whose
+// status callbacks Twilio sends to action (when given).
+func MessageTwiML(reply, action string) string {
 	type message struct {
 		XMLName xml.Name `xml:"Message"`
+		Action  string   `xml:"action,attr,omitempty"`
 		Text    string   `xml:",chardata"`
 	}
 	type response struct {
@@ -39,7 +41,7 @@ func MessageTwiML(reply string) string {
 	}
 	r := response{}
 	if reply != "" {
-		r.Message = &message{Text: reply}
+		r.Message = &message{Action: action, Text: reply}
 	}
 	out, _ := xml.Marshal(r)
 	return xml.Header + string(out)
