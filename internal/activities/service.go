@@ -5,7 +5,6 @@ package activities
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -13,6 +12,7 @@ import (
 	"github.com/salescrm/crm/internal/db"
 	"github.com/salescrm/crm/internal/db/dbq"
 	"github.com/salescrm/crm/internal/errs"
+	"github.com/salescrm/crm/internal/zone"
 )
 
 // Service manages activities. Every method takes the company first and works
@@ -215,25 +215,11 @@ func (s *Service) today(ctx context.Context, q *db.Q, companyID uuid.UUID) (day,
 	if err != nil {
 		return day{}, fmt.Errorf("company time zone: %w", err)
 	}
-	loc := location(tz)
+	loc := zone.Location(tz)
 	n := s.now().In(loc)
 	return day{loc: loc,
 		start: time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, loc),
 		next:  time.Date(n.Year(), n.Month(), n.Day()+1, 0, 0, 0, 0, loc)}, nil
-}
-
-var locations sync.Map // zone name → *time.Location
-
-func location(tz string) *time.Location {
-	if l, ok := locations.Load(tz); ok {
-		return l.(*time.Location)
-	}
-	loc, err := time.LoadLocation(tz)
-	if err != nil || tz == "" || tz == "Local" {
-		return time.UTC
-	}
-	locations.Store(tz, loc)
-	return loc
 }
 
 // get loads one activity with its names.

@@ -14,6 +14,7 @@ import (
 	"github.com/salescrm/crm/internal/db"
 	"github.com/salescrm/crm/internal/db/dbq"
 	"github.com/salescrm/crm/internal/errs"
+	"github.com/salescrm/crm/internal/zone"
 )
 
 // OpenCurrency is the open deals of one currency.
@@ -98,9 +99,9 @@ func (s *Service) Dashboard(ctx context.Context, companyID, userID uuid.UUID, pi
 		if err != nil {
 			return fmt.Errorf("company time zone: %w", err)
 		}
-		loc, err := time.LoadLocation(tzName)
-		if err != nil {
-			loc, tzName = time.UTC, "UTC"
+		loc := zone.Location(tzName)
+		if loc == time.UTC {
+			tzName = "UTC"
 		}
 		out.Timezone = tzName
 		if out.Currency, err = q.MainCurrency(ctx, companyID); err != nil {

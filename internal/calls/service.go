@@ -23,6 +23,7 @@ import (
 	"github.com/salescrm/crm/internal/errs"
 	"github.com/salescrm/crm/internal/jobs"
 	"github.com/salescrm/crm/internal/telephony"
+	"github.com/salescrm/crm/internal/zone"
 )
 
 // Service manages calls. Every method takes the company first.
@@ -264,10 +265,7 @@ func (s *Service) List(ctx context.Context, companyID uuid.UUID, f Filter) (*Pag
 		if err != nil {
 			return fmt.Errorf("company time zone: %w", err)
 		}
-		loc, err := time.LoadLocation(tz)
-		if err != nil {
-			loc = time.UTC
-		}
+		loc := zone.Location(tz)
 		sb := db.NewSQL(companyID)
 		sb.WriteString("SELECT id FROM calls k WHERE k.company_id = $1")
 		if f.Direction != "" {

@@ -21,6 +21,7 @@ import (
 	"github.com/salescrm/crm/internal/db/dbq"
 	"github.com/salescrm/crm/internal/errs"
 	"github.com/salescrm/crm/internal/secrets"
+	"github.com/salescrm/crm/internal/zone"
 )
 
 // Provider is what the server asks of Twilio (or of the simulator).
@@ -276,10 +277,7 @@ func (s *Service) AccountIn(ctx context.Context, q *db.Q, companyID uuid.UUID) (
 	if err != nil {
 		return Account{}, fmt.Errorf("company time zone: %w", err)
 	}
-	loc, err := time.LoadLocation(tz)
-	if err != nil {
-		loc = time.UTC
-	}
+	loc := zone.Location(tz)
 	a := Account{CompanyID: companyID, Mode: row.Mode, SID: row.AccountSid, HelpReply: row.HelpReply, Location: loc,
 		RecordCalls: row.RecordCalls, RecordingNotice: row.RecordingNotice, VoicemailGreeting: row.VoicemailGreeting}
 	if row.QuietHoursStart.Valid && row.QuietHoursEnd.Valid {
