@@ -281,11 +281,9 @@ func moveMessagesAndCalls(ctx context.Context, q *db.Q, companyID, survivorID, d
 	if n > 0 {
 		return nil
 	}
+	// The duplicate's emptied thread goes with the duplicate (ON DELETE CASCADE).
 	if err := q.JoinContactThreads(ctx, dbq.JoinContactThreadsParams{CompanyID: companyID, SurvivorID: survivorID, DuplicateID: dupID}); err != nil {
 		return fmt.Errorf("join threads: %w", err)
-	}
-	if err := q.DeleteContactThread(ctx, dbq.DeleteContactThreadParams{CompanyID: companyID, DuplicateID: &dupID}); err != nil {
-		return fmt.Errorf("delete joined thread: %w", err)
 	}
 	return nil
 }

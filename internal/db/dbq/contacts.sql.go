@@ -159,20 +159,6 @@ func (q *Queries) DeleteContact(ctx context.Context, arg DeleteContactParams) (i
 	return result.RowsAffected(), nil
 }
 
-const deleteContactThread = `-- name: DeleteContactThread :exec
-DELETE FROM sms_threads WHERE company_id = $1 AND contact_id = $2
-`
-
-type DeleteContactThreadParams struct {
-	CompanyID   uuid.UUID
-	DuplicateID *uuid.UUID
-}
-
-func (q *Queries) DeleteContactThread(ctx context.Context, arg DeleteContactThreadParams) error {
-	_, err := q.db.Exec(ctx, deleteContactThread, arg.CompanyID, arg.DuplicateID)
-	return err
-}
-
 const deleteContacts = `-- name: DeleteContacts :execrows
 DELETE FROM contacts WHERE company_id = $1 AND id = ANY($2::uuid[])
 `

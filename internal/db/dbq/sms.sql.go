@@ -627,45 +627,6 @@ func (q *Queries) MessageByIdempotencyKey(ctx context.Context, arg MessageByIdem
 	return id, err
 }
 
-const messageBySid = `-- name: MessageBySid :one
-SELECT company_id, id, thread_id, contact_id, phone_number_id, direction, from_number, to_number, body, media_urls, segments, status, error_code, error_message, twilio_sid, automated, simulated, send_at, idempotency_key, sent_by, created_at, updated_at FROM sms_messages WHERE company_id = $1 AND twilio_sid = $2 FOR UPDATE
-`
-
-type MessageBySidParams struct {
-	CompanyID uuid.UUID
-	TwilioSid *string
-}
-
-func (q *Queries) MessageBySid(ctx context.Context, arg MessageBySidParams) (SmsMessage, error) {
-	row := q.db.QueryRow(ctx, messageBySid, arg.CompanyID, arg.TwilioSid)
-	var i SmsMessage
-	err := row.Scan(
-		&i.CompanyID,
-		&i.ID,
-		&i.ThreadID,
-		&i.ContactID,
-		&i.PhoneNumberID,
-		&i.Direction,
-		&i.FromNumber,
-		&i.ToNumber,
-		&i.Body,
-		&i.MediaUrls,
-		&i.Segments,
-		&i.Status,
-		&i.ErrorCode,
-		&i.ErrorMessage,
-		&i.TwilioSid,
-		&i.Automated,
-		&i.Simulated,
-		&i.SendAt,
-		&i.IdempotencyKey,
-		&i.SentBy,
-		&i.CreatedAt,
-		&i.UpdatedAt,
-	)
-	return i, err
-}
-
 const setMessageSlot = `-- name: SetMessageSlot :exec
 UPDATE sms_messages SET send_at = $1, updated_at = now() WHERE company_id = $2 AND id = $3
 `

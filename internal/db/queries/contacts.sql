@@ -115,9 +115,6 @@ UPDATE sms_threads t SET unread_count = t.unread_count + d.unread_count,
 FROM d
 WHERE t.company_id = @company_id AND t.id = (SELECT s.id FROM s);
 
--- name: DeleteContactThread :exec
-DELETE FROM sms_threads WHERE company_id = @company_id AND contact_id = @duplicate_id;
-
 -- A contact created (or given a phone) after that number texted or called
 -- takes over the conversation: the number's thread without a contact, its
 -- messages, and its calls without a contact.

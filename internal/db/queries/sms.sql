@@ -96,9 +96,6 @@ UPDATE sms_messages SET status = @status, twilio_sid = coalesce(sqlc.narg(twilio
     error_code = sqlc.narg(error_code), error_message = @error_message, updated_at = now()
 WHERE company_id = @company_id AND id = @id;
 
--- name: MessageBySid :one
-SELECT * FROM sms_messages WHERE company_id = $1 AND twilio_sid = $2 FOR UPDATE;
-
 -- name: LatestConsent :one
 SELECT action FROM sms_consents WHERE company_id = $1 AND phone = $2 ORDER BY created_at DESC, id DESC LIMIT 1;
 
