@@ -2,12 +2,10 @@ package activities
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/salescrm/crm/internal/db"
 	"github.com/salescrm/crm/internal/db/dbq"
@@ -37,7 +35,7 @@ func SaveCallNote(ctx context.Context, q *db.Q, companyID uuid.UUID, id *uuid.UU
 			}
 			return *id, nil
 		}
-		if !errors.Is(err, pgx.ErrNoRows) {
+		if !db.IsNotFound(err) {
 			return uuid.Nil, fmt.Errorf("load call note %s: %w", *id, err)
 		}
 	}

@@ -173,7 +173,7 @@ func (s *Service) SetNotes(ctx context.Context, companyID, caller uuid.UUID, id 
 	}
 	var out Call
 	err := s.db.InTenant(ctx, companyID, func(q *db.Q) error {
-		if _, err := q.LockCall(ctx, dbq.LockCallParams{CompanyID: companyID, ID: id}); errors.Is(err, pgx.ErrNoRows) {
+		if _, err := q.LockCall(ctx, dbq.LockCallParams{CompanyID: companyID, ID: id}); db.IsNotFound(err) {
 			return errs.NotFoundf("call not found")
 		} else if err != nil {
 			return fmt.Errorf("lock call %s: %w", id, err)
@@ -367,7 +367,7 @@ func (w *SimulateWorker) Work(ctx context.Context, job *river.Job[SimulateArgs])
 	s, a := w.Service, job.Args
 	return s.db.InTenant(ctx, a.CompanyID, func(q *db.Q) error {
 		c, err := q.LockCall(ctx, dbq.LockCallParams{CompanyID: a.CompanyID, ID: a.CallID})
-		if errors.Is(err, pgx.ErrNoRows) {
+		if db.IsNotFound(err) {
 			return nil
 		} else if err != nil {
 			return fmt.Errorf("load call %s: %w", a.CallID, err)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -14,7 +13,6 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/salescrm/crm/internal/contacts"
 	"github.com/salescrm/crm/internal/db"
@@ -71,7 +69,7 @@ func (s *Service) Voice(ctx context.Context, acct telephony.Account, kind string
 func findCall(ctx context.Context, q *db.Q, companyID uuid.UUID, query, form url.Values) (dbq.Call, error) {
 	if id, err := uuid.Parse(query.Get("call")); err == nil {
 		c, err := q.LockCall(ctx, dbq.LockCallParams{CompanyID: companyID, ID: id})
-		if errors.Is(err, pgx.ErrNoRows) {
+		if db.IsNotFound(err) {
 			return c, errs.NotFoundf("call not found")
 		}
 		return c, err
@@ -81,7 +79,7 @@ func findCall(ctx context.Context, q *db.Q, companyID uuid.UUID, query, form url
 		return dbq.Call{}, errs.NotFoundf("call not found")
 	}
 	c, err := q.CallBySid(ctx, dbq.CallBySidParams{CompanyID: companyID, TwilioSid: &sid})
-	if errors.Is(err, pgx.ErrNoRows) {
+	if db.IsNotFound(err) {
 		return c, errs.NotFoundf("call not found")
 	}
 	return c, err
@@ -103,7 +101,7 @@ func (s *Service) incoming(ctx context.Context, q *db.Q, acct telephony.Account,
 		from = *p
 	}
 	c, err := q.CallBySid(ctx, dbq.CallBySidParams{CompanyID: companyID, TwilioSid: &sid})
-	if errors.Is(err, pgx.ErrNoRows) {
+	if db.IsNotFound(err) {
 		caller := telephony.Recipient{Phone: from}
 		if err := caller.Resolve(ctx, q, companyID); err != nil {
 			return "", err

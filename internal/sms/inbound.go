@@ -2,14 +2,12 @@ package sms
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/salescrm/crm/internal/contacts"
 	"github.com/salescrm/crm/internal/db"
@@ -125,7 +123,7 @@ func (s *Service) receive(ctx context.Context, q *db.Q, acct telephony.Account, 
 		ContactID: contactID, PhoneNumberID: &num.ID, Direction: "inbound", FromNumber: from, ToNumber: num.Number,
 		Body: in.Body, MediaUrls: media, Segments: int32(Segments(in.Body)), Status: "received", TwilioSid: &sid,
 		Simulated: in.Simulated})
-	if errors.Is(err, pgx.ErrNoRows) {
+	if db.IsNotFound(err) {
 		return reply, uuid.Nil, nil // a retry of a message already stored
 	} else if err != nil {
 		return reply, uuid.Nil, fmt.Errorf("store inbound message: %w", err)
@@ -205,7 +203,7 @@ func ParseStatus(query, form url.Values) (StatusUpdate, error) {
 func (s *Service) UpdateStatus(ctx context.Context, companyID uuid.UUID, u StatusUpdate) error {
 	return s.db.InTenant(ctx, companyID, func(q *db.Q) error {
 		m, err := q.LockMessage(ctx, dbq.LockMessageParams{CompanyID: companyID, ID: u.MessageID})
-		if errors.Is(err, pgx.ErrNoRows) {
+		if db.IsNotFound(err) {
 			return errs.NotFoundf("message not found")
 		} else if err != nil {
 			return fmt.Errorf("load message %s: %w", u.MessageID, err)
@@ -253,7 +251,7 @@ func (s *Service) AddConsent(ctx context.Context, companyID, caller uuid.UUID, i
 	err := s.db.InTenant(ctx, companyID, func(q *db.Q) error {
 		if contactID != nil {
 			c, err := q.ContactPhone(ctx, dbq.ContactPhoneParams{CompanyID: companyID, ID: *contactID})
-			if errors.Is(err, pgx.ErrNoRows) {
+			if db.IsNotFound(err) {
 				return errs.Field("body.contact_id", "must be a contact of the company", in.ContactID)
 			} else if err != nil {
 				return fmt.Errorf("load contact: %w", err)

@@ -6,14 +6,12 @@ package sms
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
 	"github.com/salescrm/crm/internal/cursor"
@@ -66,7 +64,7 @@ func (s *Service) Send(ctx context.Context, companyID, caller uuid.UUID, in Send
 			if id, err := q.MessageByIdempotencyKey(ctx, dbq.MessageByIdempotencyKeyParams{CompanyID: companyID, IdempotencyKey: &idemKey}); err == nil {
 				out, err = getMessage(ctx, q, companyID, id)
 				return err
-			} else if !errors.Is(err, pgx.ErrNoRows) {
+			} else if !db.IsNotFound(err) {
 				return fmt.Errorf("idempotency key: %w", err)
 			}
 		}
@@ -104,7 +102,7 @@ func (s *Service) Send(ctx context.Context, companyID, caller uuid.UUID, in Send
 			ContactID: contactID, PhoneNumberID: &from.ID, Direction: "outbound", FromNumber: from.Number, ToNumber: *to,
 			Body: body, MediaUrls: []string{}, Segments: int32(Segments(body)), Status: "queued", Automated: in.Automated,
 			Simulated: acct.Simulated(), IdempotencyKey: key, SentBy: callerID})
-		if errors.Is(err, pgx.ErrNoRows) && key != nil {
+		if db.IsNotFound(err) && key != nil {
 			// The same key, sent twice at once: the other request stored it.
 			return errs.E(errs.Conflict, "a message with this Idempotency-Key is being sent; retry to see it")
 		} else if err != nil {
@@ -128,7 +126,7 @@ func (s *Service) Send(ctx context.Context, companyID, caller uuid.UUID, in Send
 
 func (s *Service) optedOut(ctx context.Context, q *db.Q, companyID uuid.UUID, phone string) (bool, error) {
 	a, err := q.LatestConsent(ctx, dbq.LatestConsentParams{CompanyID: companyID, Phone: phone})
-	if errors.Is(err, pgx.ErrNoRows) {
+	if db.IsNotFound(err) {
 		return false, nil
 	}
 	if err != nil {
@@ -150,11 +148,11 @@ func (s *Service) thread(ctx context.Context, q *db.Q, companyID uuid.UUID, cont
 	if err == nil {
 		return id, nil
 	}
-	if !errors.Is(err, pgx.ErrNoRows) {
+	if !db.IsNotFound(err) {
 		return uuid.Nil, fmt.Errorf("find thread: %w", err)
 	}
 	id, err = q.CreateThread(ctx, dbq.CreateThreadParams{CompanyID: companyID, ID: uuid.Must(uuid.NewV7()), ContactID: contactID, Phone: phone})
-	if errors.Is(err, pgx.ErrNoRows) {
+	if db.IsNotFound(err) {
 		// Made by a concurrent message a moment ago.
 		id, err = find()
 	}
@@ -245,7 +243,7 @@ func (s *Service) Thread(ctx context.Context, companyID, id uuid.UUID) (*Thread,
 	var out Thread
 	err := s.db.InTenant(ctx, companyID, func(q *db.Q) error {
 		r, err := q.GetThread(ctx, dbq.GetThreadParams{CompanyID: companyID, ID: id})
-		if errors.Is(err, pgx.ErrNoRows) {
+		if db.IsNotFound(err) {
 			return errs.NotFoundf("thread not found")
 		} else if err != nil {
 			return fmt.Errorf("load thread %s: %w", id, err)
@@ -265,7 +263,7 @@ func (s *Service) ContactThread(ctx context.Context, companyID, contactID uuid.U
 	var id uuid.UUID
 	err := s.db.InTenant(ctx, companyID, func(q *db.Q) (err error) {
 		id, err = q.ThreadForContact(ctx, dbq.ThreadForContactParams{CompanyID: companyID, ContactID: &contactID})
-		if errors.Is(err, pgx.ErrNoRows) {
+		if db.IsNotFound(err) {
 			return errs.NotFoundf("no text messages with this contact yet")
 		}
 		return err
@@ -285,7 +283,7 @@ func (s *Service) ThreadMessages(ctx context.Context, companyID, threadID uuid.U
 	}
 	out := &MessagePage{Items: []Message{}}
 	err = s.db.InTenant(ctx, companyID, func(q *db.Q) error {
-		if _, err := q.GetThread(ctx, dbq.GetThreadParams{CompanyID: companyID, ID: threadID}); errors.Is(err, pgx.ErrNoRows) {
+		if _, err := q.GetThread(ctx, dbq.GetThreadParams{CompanyID: companyID, ID: threadID}); db.IsNotFound(err) {
 			return errs.NotFoundf("thread not found")
 		} else if err != nil {
 			return fmt.Errorf("load thread %s: %w", threadID, err)

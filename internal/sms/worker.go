@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
 	"github.com/salescrm/crm/internal/db"
@@ -214,7 +213,7 @@ func (w *SimulateWorker) Work(ctx context.Context, job *river.Job[SimulateArgs])
 	s := w.Service
 	return s.db.InTenant(ctx, job.Args.CompanyID, func(q *db.Q) error {
 		m, err := q.LockMessage(ctx, dbq.LockMessageParams{CompanyID: job.Args.CompanyID, ID: job.Args.MessageID})
-		if errors.Is(err, pgx.ErrNoRows) {
+		if db.IsNotFound(err) {
 			return nil // deleted with its contact meanwhile
 		} else if err != nil {
 			return fmt.Errorf("load message %s: %w", job.Args.MessageID, err)
@@ -233,7 +232,7 @@ func (e errRetry) Unwrap() error { return e.err }
 func (s *Service) giveUp(ctx context.Context, companyID, messageID uuid.UUID, cause error) error {
 	return s.db.InTenant(ctx, companyID, func(q *db.Q) error {
 		m, err := q.LockMessage(ctx, dbq.LockMessageParams{CompanyID: companyID, ID: messageID})
-		if errors.Is(err, pgx.ErrNoRows) {
+		if db.IsNotFound(err) {
 			return nil
 		} else if err != nil {
 			return fmt.Errorf("load message %s: %w", messageID, err)

@@ -2,13 +2,11 @@ package telephony
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 
 	"github.com/salescrm/crm/internal/contacts"
@@ -71,7 +69,7 @@ func (s *Service) Numbers(ctx context.Context, companyID uuid.UUID) ([]PhoneNumb
 // Number returns one number; another company's is not found.
 func (s *Service) Number(ctx context.Context, q *db.Q, companyID, id uuid.UUID) (PhoneNumber, error) {
 	r, err := q.GetPhoneNumber(ctx, dbq.GetPhoneNumberParams{CompanyID: companyID, ID: id})
-	if errors.Is(err, pgx.ErrNoRows) {
+	if db.IsNotFound(err) {
 		return PhoneNumber{}, errs.NotFoundf("phone number not found")
 	}
 	if err != nil {
@@ -83,7 +81,7 @@ func (s *Service) Number(ctx context.Context, q *db.Q, companyID, id uuid.UUID) 
 // NumberByE164 finds the company's number by its E.164 form.
 func (s *Service) NumberByE164(ctx context.Context, q *db.Q, companyID uuid.UUID, number string) (PhoneNumber, error) {
 	r, err := q.GetPhoneNumberByNumber(ctx, dbq.GetPhoneNumberByNumberParams{CompanyID: companyID, Number: number})
-	if errors.Is(err, pgx.ErrNoRows) {
+	if db.IsNotFound(err) {
 		return PhoneNumber{}, errs.NotFoundf("phone number not found")
 	}
 	if err != nil {
@@ -197,7 +195,7 @@ func (s *Service) UpdateNumber(ctx context.Context, companyID, id uuid.UUID, p N
 func (s *Service) DeleteNumber(ctx context.Context, companyID, id uuid.UUID) error {
 	return s.db.InTenant(ctx, companyID, func(q *db.Q) error {
 		num, err := q.DeletePhoneNumber(ctx, dbq.DeletePhoneNumberParams{CompanyID: companyID, ID: id})
-		if errors.Is(err, pgx.ErrNoRows) {
+		if db.IsNotFound(err) {
 			return errs.NotFoundf("phone number not found")
 		}
 		if err != nil {
@@ -228,7 +226,7 @@ func (s *Service) GetMyPhone(ctx context.Context, companyID, userID uuid.UUID) (
 // UserPhone is GetMyPhone inside a transaction; "" when unset.
 func (s *Service) UserPhone(ctx context.Context, q *db.Q, companyID, userID uuid.UUID) (string, error) {
 	p, err := q.GetUserPhone(ctx, dbq.GetUserPhoneParams{CompanyID: companyID, UserID: userID})
-	if errors.Is(err, pgx.ErrNoRows) {
+	if db.IsNotFound(err) {
 		return "", nil
 	}
 	if err != nil {
@@ -259,7 +257,7 @@ func (s *Service) SetMyPhone(ctx context.Context, companyID, userID uuid.UUID, i
 // known: the webhook router's first step. It reads the platform table only.
 func (s *Service) Route(ctx context.Context, number string) (uuid.UUID, bool, error) {
 	id, err := s.db.Platform().RouteNumber(ctx, number)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if db.IsNotFound(err) {
 		return uuid.Nil, false, nil
 	}
 	if err != nil {

@@ -2,11 +2,9 @@ package telephony
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/salescrm/crm/internal/contacts"
 	"github.com/salescrm/crm/internal/db"
@@ -49,7 +47,7 @@ func ParseRecipient(contactID, to string, fe *errs.Fields) Recipient {
 func (r *Recipient) Resolve(ctx context.Context, q *db.Q, companyID uuid.UUID) error {
 	if r.ContactID != nil {
 		c, err := q.ContactPhone(ctx, dbq.ContactPhoneParams{CompanyID: companyID, ID: *r.ContactID})
-		if errors.Is(err, pgx.ErrNoRows) {
+		if db.IsNotFound(err) {
 			return errs.Field("body.contact_id", "must be a contact of the company", r.raw)
 		} else if err != nil {
 			return fmt.Errorf("load contact %s: %w", *r.ContactID, err)
@@ -61,7 +59,7 @@ func (r *Recipient) Resolve(ctx context.Context, q *db.Q, companyID uuid.UUID) e
 		return nil
 	}
 	id, err := q.ContactByPhone(ctx, dbq.ContactByPhoneParams{CompanyID: companyID, Phone: &r.Phone})
-	if errors.Is(err, pgx.ErrNoRows) {
+	if db.IsNotFound(err) {
 		return nil
 	} else if err != nil {
 		return fmt.Errorf("find contact by phone: %w", err)

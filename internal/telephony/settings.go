@@ -14,7 +14,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/salescrm/crm/internal/db"
@@ -116,7 +115,7 @@ func (s *Service) get(ctx context.Context, q *db.Q, companyID uuid.UUID) (*Setti
 	}
 	out := &Settings{Mode: ModeTwilio, RecordCalls: true, Timezone: tz, Webhooks: s.webhooks()}
 	row, err := q.GetTwilioSettings(ctx, companyID)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if db.IsNotFound(err) {
 		return out, nil
 	}
 	if err != nil {
@@ -181,7 +180,7 @@ func (s *Service) Put(ctx context.Context, companyID uuid.UUID, in SettingsInput
 		record := true
 		if row, err := q.GetTwilioSettings(ctx, companyID); err == nil {
 			token, id, record = row.AuthToken, row.ID, row.RecordCalls
-		} else if !errors.Is(err, pgx.ErrNoRows) {
+		} else if !db.IsNotFound(err) {
 			return fmt.Errorf("load twilio settings: %w", err)
 		}
 		if in.RecordCalls != nil {
@@ -267,7 +266,7 @@ func (s *Service) Account(ctx context.Context, companyID uuid.UUID) (Account, er
 // AccountIn is Account inside an open tenant transaction.
 func (s *Service) AccountIn(ctx context.Context, q *db.Q, companyID uuid.UUID) (Account, error) {
 	row, err := q.GetTwilioSettings(ctx, companyID)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if db.IsNotFound(err) {
 		return Account{}, ErrNotConfigured
 	}
 	if err != nil {
@@ -327,7 +326,7 @@ func (s *Service) Provider(ctx context.Context, companyID uuid.UUID) (*ProviderI
 		row, err := q.GetTwilioSettings(ctx, companyID)
 		if err == nil {
 			out.Configured, out.Mode = true, row.Mode
-		} else if !errors.Is(err, pgx.ErrNoRows) {
+		} else if !db.IsNotFound(err) {
 			return fmt.Errorf("load twilio settings: %w", err)
 		}
 		nums, err := q.ListPhoneNumbers(ctx, companyID)
