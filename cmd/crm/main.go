@@ -108,13 +108,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		return tenancyAudit(ctx, cfg, *asJSON, stdout)
 	case "seed", "admin":
-		if !cfg.Production() {
-			// The same development key serve uses: seed writes sealed secrets.
-			if err := cfg.EnsureDevSecretKey(); err != nil {
-				return fmt.Errorf("development secret key: %w", err)
-			}
-		}
-		a, err := app.New(ctx, cfg, log, auth.Options{})
+		a, err := newApp(ctx, cfg, log)
 		if err != nil {
 			return err
 		}
@@ -140,6 +134,18 @@ func run(args []string, stdout, stderr io.Writer) error {
 	return exitCode(2)
 }
 
+// newApp builds the application. Outside production it first makes sure
+// of the development secret key, the one serve, seed and admin share (they
+// write and read sealed secrets).
+func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app.App, error) {
+	if !cfg.Production() {
+		if err := cfg.EnsureDevSecretKey(); err != nil {
+			return nil, fmt.Errorf("development secret key: %w", err)
+		}
+	}
+	return app.New(ctx, cfg, log, auth.Options{})
+}
+
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger, private bool, stdout io.Writer) error {
 	if private {
 		// The private cluster is ours: keep it migrated. With an external
@@ -148,12 +154,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, private boo
 			return err
 		}
 	}
-	if !cfg.Production() {
-		if err := cfg.EnsureDevSecretKey(); err != nil {
-			return fmt.Errorf("development secret key: %w", err)
-		}
-	}
-	a, err := app.New(ctx, cfg, log, auth.Options{})
+	a, err := newApp(ctx, cfg, log)
 	if err != nil {
 		return err
 	}

@@ -148,8 +148,8 @@ func get(ctx context.Context, q *db.Q, companyID, id uuid.UUID) (Call, error) {
 	return fromRow(rows[0]), nil
 }
 
-// Calls loads calls by id (for timelines).
-func Calls(ctx context.Context, q *db.Q, companyID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]*Call, error) {
+// callsByID loads calls by id, with their contacts and members.
+func callsByID(ctx context.Context, q *db.Q, companyID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]*Call, error) {
 	out := map[uuid.UUID]*Call{}
 	if len(ids) == 0 {
 		return out, nil
@@ -198,8 +198,9 @@ func (s *Service) SetNotes(ctx context.Context, companyID, caller uuid.UUID, id 
 		if err := q.SetCallNotes(ctx, dbq.SetCallNotesParams{CompanyID: companyID, ID: id, Notes: p.Notes, ActivityID: activityID}); err != nil {
 			return fmt.Errorf("save notes of call %s: %w", id, err)
 		}
-		out, err = get(ctx, q, companyID, id)
-		return err
+		c.Notes, c.ActivityID = p.Notes, activityID
+		out = c
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -302,7 +303,7 @@ func (s *Service) List(ctx context.Context, companyID uuid.UUID, f Filter) (*Pag
 		if more {
 			ids = ids[:f.Limit]
 		}
-		byID, err := Calls(ctx, q, companyID, ids)
+		byID, err := callsByID(ctx, q, companyID, ids)
 		if err != nil {
 			return err
 		}

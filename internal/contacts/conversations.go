@@ -32,9 +32,10 @@ func adoptConversations(ctx context.Context, q *db.Q, companyID, contactID uuid.
 	return nil
 }
 
-// adoptManyConversations is adoptConversations for a batch of new contacts
-// (an import): one query finds the few numbers with waiting conversations,
-// so a batch without any costs one round trip.
+// adoptManyConversations is adoptConversations for contacts just created or
+// given a phone: one query finds the few numbers with waiting
+// conversations, so the usual case (none) costs one round trip for a whole
+// import batch, or for one contact, rather than three updates each.
 func adoptManyConversations(ctx context.Context, q *db.Q, companyID uuid.UUID, cs []Contact) error {
 	var phones []string
 	for _, c := range cs {

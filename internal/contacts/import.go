@@ -38,7 +38,7 @@ func CreateTx(ctx context.Context, q *db.Q, companyID uuid.UUID, in Input) (*Con
 		return nil, translate(err, f)
 	}
 	c := fromRow(r)
-	if err := adoptConversations(ctx, q, companyID, c.ID, f.phone); err != nil {
+	if err := adoptManyConversations(ctx, q, companyID, []Contact{c}); err != nil {
 		return nil, err
 	}
 	return &c, nil
@@ -107,7 +107,7 @@ func UpdateTx(ctx context.Context, q *db.Q, companyID, id uuid.UUID, p Patch) (*
 	}
 	c := fromRow(r)
 	if f.phone != nil && (oldPhone == nil || *oldPhone != *f.phone) {
-		if err := adoptConversations(ctx, q, companyID, id, f.phone); err != nil {
+		if err := adoptManyConversations(ctx, q, companyID, []Contact{c}); err != nil {
 			return nil, err
 		}
 	}

@@ -266,16 +266,12 @@ func (s *Service) AddConsent(ctx context.Context, companyID, caller uuid.UUID, i
 			Action: in.Action, Source: "manual", CreatedBy: &caller}); err != nil {
 			return fmt.Errorf("record consent: %w", err)
 		}
-		rows, err := q.ListConsents(ctx, dbq.ListConsentsParams{CompanyID: companyID, Phone: phone})
+		rows, err := q.ListConsents(ctx, dbq.ListConsentsParams{CompanyID: companyID, ID: &id})
 		if err != nil {
-			return fmt.Errorf("list consents: %w", err)
+			return fmt.Errorf("load consent %s: %w", id, err)
 		}
-		for _, r := range rows {
-			if r.ID == id {
-				c := consentFromRow(r)
-				out = &c
-			}
-		}
+		c := consentFromRow(rows[0]) // inserted just above, in this transaction
+		out = &c
 		return nil
 	})
 	return out, err

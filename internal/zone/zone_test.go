@@ -9,7 +9,8 @@ func TestLocation(t *testing.T) {
 	if got := Location("Europe/Paris"); got.String() != "Europe/Paris" {
 		t.Fatalf("Europe/Paris: %v", got)
 	}
-	if Location("Europe/Paris") != Location("Europe/Paris") {
+	first := Location("Europe/Paris")
+	if again := Location("Europe/Paris"); again != first {
 		t.Fatal("a zone is not loaded once")
 	}
 	for _, bad := range []string{"", "Local", "Mars/Olympus"} {

@@ -336,6 +336,7 @@ LEFT JOIN users u ON u.id = m.user_id
 WHERE s.company_id = $1
   AND ($2::text IS NULL OR s.phone = $2::text)
   AND ($3::uuid IS NULL OR s.contact_id = $3::uuid)
+  AND ($4::uuid IS NULL OR s.id = $4::uuid)
 ORDER BY s.created_at DESC, s.id DESC
 LIMIT 200
 `
@@ -344,6 +345,7 @@ type ListConsentsParams struct {
 	CompanyID uuid.UUID
 	Phone     *string
 	ContactID *uuid.UUID
+	ID        *uuid.UUID
 }
 
 type ListConsentsRow struct {
@@ -359,7 +361,12 @@ type ListConsentsRow struct {
 }
 
 func (q *Queries) ListConsents(ctx context.Context, arg ListConsentsParams) ([]ListConsentsRow, error) {
-	rows, err := q.db.Query(ctx, listConsents, arg.CompanyID, arg.Phone, arg.ContactID)
+	rows, err := q.db.Query(ctx, listConsents,
+		arg.CompanyID,
+		arg.Phone,
+		arg.ContactID,
+		arg.ID,
+	)
 	if err != nil {
 		return nil, err
 	}

@@ -111,5 +111,6 @@ LEFT JOIN users u ON u.id = m.user_id
 WHERE s.company_id = @company_id
   AND (sqlc.narg(phone)::text IS NULL OR s.phone = sqlc.narg(phone)::text)
   AND (sqlc.narg(contact_id)::uuid IS NULL OR s.contact_id = sqlc.narg(contact_id)::uuid)
+  AND (sqlc.narg(id)::uuid IS NULL OR s.id = sqlc.narg(id)::uuid)
 ORDER BY s.created_at DESC, s.id DESC
 LIMIT 200;
