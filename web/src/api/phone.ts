@@ -1,4 +1,5 @@
 import { keepPreviousData, useInfiniteQuery, useQuery, type QueryClient } from '@tanstack/react-query';
+import { activityKeys, isTimelineKey } from './activities';
 import { api, call } from './client';
 import { isApiError } from './errors';
 import type { components, paths } from './schema';
@@ -16,13 +17,12 @@ export type SmsMessage = S['SMSMessage'];
 export type SmsStatus = SmsMessage['status'];
 export type PhoneNumber = S['PhoneNumber'];
 export type TwilioSettings = S['TwilioSettings'];
-export type TwilioSettingsInput = S['TwilioSettingsInput'];
 export type Call = S['Call'];
 export type CallStatus = Call['status'];
 export type CallListQuery = NonNullable<paths['/api/calls']['get']['parameters']['query']>;
 
 /** How often open conversations and the call log look for news. */
-export const POLL_MS = 3000;
+const POLL_MS = 3000;
 
 export const phoneKeys = {
   sms: ['sms'] as const,
@@ -30,7 +30,6 @@ export const phoneKeys = {
   unread: ['sms', 'threads', 'unread'] as const,
   thread: (id: string) => ['sms', 'thread', id] as const,
   messages: (id: string) => ['sms', 'messages', id] as const,
-  contactThread: (contactId: string) => ['sms', 'contact-thread', contactId] as const,
   calls: ['calls'] as const,
   callList: (q: Omit<CallListQuery, 'cursor' | 'limit'>) => ['calls', 'list', q] as const,
   call: (id: string) => ['calls', 'detail', id] as const,
@@ -79,7 +78,7 @@ export function useMyPhone() {
   });
 }
 
-export const THREAD_PAGE_SIZE = 50;
+const THREAD_PAGE_SIZE = 50;
 
 /** useThreads pages through conversations, newest activity first, refreshing while shown. */
 export function useThreads() {
@@ -114,7 +113,7 @@ export function useThread(id: string) {
   });
 }
 
-export const MESSAGE_PAGE_SIZE = 50;
+const MESSAGE_PAGE_SIZE = 50;
 
 /** useMessages pages through a conversation from the newest message back; the UI shows the pages reversed. */
 export function useMessages(threadId: string) {
@@ -135,7 +134,7 @@ export function useMessages(threadId: string) {
   });
 }
 
-export const CALL_PAGE_SIZE = 50;
+const CALL_PAGE_SIZE = 50;
 
 /** useCalls pages through the call log, newest first, refreshing while shown. */
 export function useCalls(q: Omit<CallListQuery, 'cursor' | 'limit'>) {
@@ -171,12 +170,12 @@ export function newIdempotencyKey(): string {
 /** refreshAfterSms refetches conversations and the timelines that show texts. */
 export function refreshAfterSms(qc: QueryClient) {
   qc.invalidateQueries({ queryKey: phoneKeys.sms });
-  qc.invalidateQueries({ predicate: (q) => (q.queryKey[0] === 'contacts' || q.queryKey[0] === 'deals') && q.queryKey[1] === 'timeline' });
+  qc.invalidateQueries({ predicate: (q) => isTimelineKey(q.queryKey) });
 }
 
 /** refreshAfterCall refetches the call log and the timelines that show calls and their notes. */
 export function refreshAfterCall(qc: QueryClient) {
   qc.invalidateQueries({ queryKey: phoneKeys.calls });
-  qc.invalidateQueries({ queryKey: ['activities'] });
-  qc.invalidateQueries({ predicate: (q) => (q.queryKey[0] === 'contacts' || q.queryKey[0] === 'deals') && q.queryKey[1] === 'timeline' });
+  qc.invalidateQueries({ queryKey: activityKeys.all });
+  qc.invalidateQueries({ predicate: (q) => isTimelineKey(q.queryKey) });
 }

@@ -306,7 +306,7 @@ function Composer({ kind, id }: TimelineProps) {
  * withoutCallNotes drops the call activity that holds a call's notes when the
  * call itself is on the page: the call entry shows the notes already.
  */
-export function withoutCallNotes<T extends { kind: string; id: string; call?: { activity_id?: string | null } | null }>(items: T[]): T[] {
+function withoutCallNotes<T extends { kind: string; id: string; call?: { activity_id?: string | null } | null }>(items: T[]): T[] {
   const notes = new Set(items.flatMap((i) => (i.kind === 'call' && i.call?.activity_id ? [i.call.activity_id] : [])));
   return notes.size === 0 ? items : items.filter((i) => !(i.kind === 'activity' && notes.has(i.id)));
 }

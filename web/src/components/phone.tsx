@@ -19,7 +19,7 @@ import { Link, useNavigate } from 'react-router';
 import { api, call } from '../api/client';
 import { humanizeMessage, isApiError } from '../api/errors';
 import { useContact } from '../api/queries';
-import { phoneKeys, refreshAfterCall, type Call, type CallStatus, type SmsMessage, type SmsStatus } from '../api/phone';
+import { refreshAfterCall, type Call, type CallStatus, type SmsMessage, type SmsStatus } from '../api/phone';
 import { formatPhone } from '../lib/format';
 import { notifyError } from './notify';
 
@@ -39,12 +39,8 @@ const SMS_STATUS: Record<SmsStatus, { label: string; color: string; icon: ReactN
   received: { label: 'Received', color: 'gray', icon: <IconCheck size={12} /> },
 };
 
-export function smsStatusLabel(s: SmsStatus): string {
-  return SMS_STATUS[s]?.label ?? s;
-}
-
 /** smsErrorText explains a failed delivery: "Error 30003: Unreachable destination handset". */
-export function smsErrorText(m: Pick<SmsMessage, 'error_code' | 'error_message'>): string {
+function smsErrorText(m: Pick<SmsMessage, 'error_code' | 'error_message'>): string {
   const parts = [m.error_code != null ? `Error ${m.error_code}` : '', m.error_message].filter(Boolean);
   return parts.length > 0 ? parts.join(': ') : 'The carrier gave no reason.';
 }
@@ -95,10 +91,6 @@ const CALL_STATUS: Record<CallStatus, { label: string; color: string }> = {
 };
 
 export const CALL_STATUS_OPTIONS = (Object.keys(CALL_STATUS) as CallStatus[]).map((s) => ({ value: s, label: CALL_STATUS[s].label }));
-
-export function callStatusLabel(s: CallStatus): string {
-  return CALL_STATUS[s]?.label ?? s;
-}
 
 /** CallStatusBadge is a call's outcome; a completed call answered by voicemail says so. */
 export function CallStatusBadge({ c }: { c: { status: string; answered_by: string } }) {
@@ -223,15 +215,9 @@ export function CallButton({ contactId, name, phone, label = 'Call', ...rest }: 
 
 /** TextButton opens the contact's SMS conversation, or a new message to them when there is none yet. */
 export function TextButton({ contactId, name, phone, label = 'Text', ...rest }: ContactPhoneProps) {
-  const qc = useQueryClient();
   const navigate = useNavigate();
   const open = useMutation({
-    mutationFn: () =>
-      qc.fetchQuery({
-        queryKey: phoneKeys.contactThread(contactId),
-        queryFn: ({ signal }) => call(api.GET('/api/sms/contact-thread/{id}', { params: { path: { id: contactId } }, signal })),
-        staleTime: 0,
-      }),
+    mutationFn: () => call(api.GET('/api/sms/contact-thread/{id}', { params: { path: { id: contactId } } })),
     onSuccess: (t) => navigate(`/sms/${t.id}`),
     onError: (err) => {
       if (isApiError(err, 404)) navigate(`/sms?to=${encodeURIComponent(contactId)}`);

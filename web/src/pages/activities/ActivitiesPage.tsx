@@ -1,27 +1,12 @@
-import {
-  ActionIcon,
-  Badge,
-  Box,
-  Button,
-  Collapse,
-  Divider,
-  Group,
-  Indicator,
-  Paper,
-  SegmentedControl,
-  Select,
-  Skeleton,
-  Stack,
-  Text,
-  Title,
-} from '@mantine/core';
-import { useDisclosure, useIntersection, useMediaQuery } from '@mantine/hooks';
-import { IconAdjustmentsHorizontal, IconChecklist, IconFilterOff, IconListDetails, IconPlus } from '@tabler/icons-react';
+import { Badge, Box, Button, Divider, Group, Paper, SegmentedControl, Select, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { useIntersection } from '@mantine/hooks';
+import { IconChecklist, IconFilterOff, IconListDetails, IconPlus } from '@tabler/icons-react';
 import { useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { flattenPages, useActivityList, useMyTasks, type Activity, type ActivityListQuery } from '../../api/activities';
 import { memberFilterOptions, useUsers } from '../../api/queries';
 import { ActivityFormModal } from '../../components/ActivityFormModal';
+import { FilterBar } from '../../components/FilterBar';
 import { PageHeader } from '../../components/PageHeader';
 import { EmptyState, ErrorState } from '../../components/States';
 import { useSession } from '../../components/session';
@@ -202,8 +187,6 @@ function AllView({ onEdit, onCreate }: { onEdit: (a: Activity) => void; onCreate
   const me = useSession();
   const users = useUsers();
   const [params, setParams] = useSearchParams();
-  const isPhone = useMediaQuery('(max-width: 36em)', false, { getInitialValueInEffect: false });
-  const [filtersOpen, filters] = useDisclosure(false);
   const type = pick<NonNullable<ActivityListQuery['type']>>(params.get('type'), TYPE_OPTIONS);
   const status = pick<NonNullable<ActivityListQuery['status']>>(params.get('status'), STATUS_OPTIONS);
   const due = pick<NonNullable<ActivityListQuery['due']>>(params.get('due'), DUE_OPTIONS);
@@ -278,37 +261,12 @@ function AllView({ onEdit, onCreate }: { onEdit: (a: Activity) => void; onCreate
 
   return (
     <>
-      <Paper p="sm" mb="md">
-        {isPhone ? (
-          <>
-            <Group justify="space-between">
-              <Text size="sm" c="dimmed">
-                {list.isSuccess ? (hasNextPage ? `${items.length}+ activities` : plural(items.length, 'activity', 'activities')) : ' '}
-              </Text>
-              <Indicator disabled={activeFilters === 0} label={activeFilters} size={16} offset={4}>
-                <ActionIcon
-                  size={36}
-                  variant={filtersOpen ? 'light' : 'default'}
-                  onClick={filters.toggle}
-                  aria-label="Filters"
-                  aria-expanded={filtersOpen}
-                >
-                  <IconAdjustmentsHorizontal size={18} />
-                </ActionIcon>
-              </Indicator>
-            </Group>
-            <Collapse expanded={filtersOpen}>
-              <Stack gap="sm" mt="sm">
-                {controls}
-              </Stack>
-            </Collapse>
-          </>
-        ) : (
-          <Group gap="sm" wrap="wrap">
-            {controls}
-          </Group>
-        )}
-      </Paper>
+      <FilterBar
+        summary={list.isSuccess ? (hasNextPage ? `${items.length}+ activities` : plural(items.length, 'activity', 'activities')) : ' '}
+        activeCount={activeFilters}
+      >
+        {controls}
+      </FilterBar>
 
       {list.isPending ? (
         <ListSkeleton />

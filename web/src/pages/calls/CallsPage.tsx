@@ -1,28 +1,12 @@
-import {
-  ActionIcon,
-  Anchor,
-  Box,
-  Button,
-  Collapse,
-  Group,
-  Indicator,
-  Paper,
-  Select,
-  Skeleton,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Tooltip,
-} from '@mantine/core';
-import { useDisclosure, useMediaQuery } from '@mantine/hooks';
-import { IconAdjustmentsHorizontal, IconFilterOff, IconFlask, IconPhone, IconPlugConnected } from '@tabler/icons-react';
+import { Anchor, Box, Button, Group, Paper, Select, Skeleton, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { IconFilterOff, IconFlask, IconPhone, IconPlugConnected } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { flattenPages } from '../../api/activities';
 import { memberFilterOptions, useUsers } from '../../api/queries';
 import { useCalls, type Call, type CallListQuery } from '../../api/phone';
 import { ContactSelect } from '../../components/EntitySelects';
+import { FilterBar } from '../../components/FilterBar';
 import { PageHeader } from '../../components/PageHeader';
 import { CALL_STATUS_OPTIONS, CallDirectionIcon, CallStatusBadge, SimulatedBadge } from '../../components/phone';
 import { EmptyState, ErrorState } from '../../components/States';
@@ -44,8 +28,6 @@ export function CallsPage() {
   const users = useUsers();
   const provider = useProvider();
   const [params, setParams] = useSearchParams();
-  const isPhone = useMediaQuery('(max-width: 36em)', false, { getInitialValueInEffect: false });
-  const [filtersOpen, filters] = useDisclosure(false);
   const [simulating, setSimulating] = useState(false);
   const direction =
     params.get('direction') === 'inbound' || params.get('direction') === 'outbound' ? (params.get('direction') as 'inbound' | 'outbound') : undefined;
@@ -170,37 +152,12 @@ export function CallsPage() {
           </>
         }
       />
-      <Paper p="sm" mb="md">
-        {isPhone ? (
-          <>
-            <Group justify="space-between">
-              <Text size="sm" c="dimmed">
-                {list.isSuccess ? (list.hasNextPage ? `${items.length}+ calls` : plural(items.length, 'call')) : ' '}
-              </Text>
-              <Indicator disabled={activeFilters === 0} label={activeFilters} size={16} offset={4}>
-                <ActionIcon
-                  size={36}
-                  variant={filtersOpen ? 'light' : 'default'}
-                  onClick={filters.toggle}
-                  aria-label="Filters"
-                  aria-expanded={filtersOpen}
-                >
-                  <IconAdjustmentsHorizontal size={18} />
-                </ActionIcon>
-              </Indicator>
-            </Group>
-            <Collapse expanded={filtersOpen}>
-              <Stack gap="sm" mt="sm">
-                {controls}
-              </Stack>
-            </Collapse>
-          </>
-        ) : (
-          <Group gap="sm" wrap="wrap">
-            {controls}
-          </Group>
-        )}
-      </Paper>
+      <FilterBar
+        summary={list.isSuccess ? (list.hasNextPage ? `${items.length}+ calls` : plural(items.length, 'call')) : ' '}
+        activeCount={activeFilters}
+      >
+        {controls}
+      </FilterBar>
 
       {list.isPending ? (
         <Paper p="md" aria-busy="true" aria-label="Loading calls">

@@ -61,7 +61,7 @@ function SimulateForm({ provider, onDone }: { provider: Provider; onDone: () => 
         <Select
           label="To company number"
           required
-          data={provider.numbers.map((n) => numberOption(n, formatPhone))}
+          data={provider.numbers.map((n) => numberOption(n))}
           allowDeselect={false}
           {...form.getInputProps('to_number_id')}
         />

@@ -9,7 +9,6 @@ import {
   CloseButton,
   Collapse,
   Group,
-  Indicator,
   Menu,
   Paper,
   Select,
@@ -23,7 +22,6 @@ import {
 import { useDebouncedCallback, useDisclosure, useIntersection, useMediaQuery } from '@mantine/hooks';
 import { modals } from '@mantine/modals';
 import {
-  IconAdjustmentsHorizontal,
   IconAddressBook,
   IconChevronDown,
   IconCopy,
@@ -43,6 +41,7 @@ import { api, call } from '../../api/client';
 import { contactsExportUrl } from '../../api/imports';
 import { keys, useContactList, useTags } from '../../api/queries';
 import type { Contact, ContactSort, SortOrder } from '../../api/types';
+import { FilterToggle } from '../../components/FilterBar';
 import { notifyError, notifySuccess } from '../../components/notify';
 import { PageHeader } from '../../components/PageHeader';
 import { EmptyState, ErrorState } from '../../components/States';
@@ -273,17 +272,7 @@ export function ContactsPage() {
             style={{ flex: '1 1 260px' }}
           />
           {isPhone ? (
-            <Indicator disabled={activeFilters === 0} label={activeFilters} size={16} offset={4}>
-              <ActionIcon
-                size={36}
-                variant={filtersOpen ? 'light' : 'default'}
-                onClick={filters.toggle}
-                aria-label="Filters and sorting"
-                aria-expanded={filtersOpen}
-              >
-                <IconAdjustmentsHorizontal size={18} />
-              </ActionIcon>
-            </Indicator>
+            <FilterToggle activeCount={activeFilters} open={filtersOpen} onToggle={filters.toggle} label="Filters and sorting" />
           ) : (
             filterControls
           )}

@@ -1,26 +1,10 @@
-import {
-  ActionIcon,
-  Anchor,
-  Badge,
-  Box,
-  Button,
-  CloseButton,
-  Collapse,
-  Group,
-  Indicator,
-  Paper,
-  Select,
-  Skeleton,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-} from '@mantine/core';
+import { Anchor, Badge, Box, Button, CloseButton, Collapse, Group, Paper, Select, Skeleton, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedCallback, useDisclosure, useMediaQuery } from '@mantine/hooks';
-import { IconAdjustmentsHorizontal, IconDownload, IconFilterOff, IconPlus, IconReportMoney, IconSearch } from '@tabler/icons-react';
+import { IconDownload, IconFilterOff, IconPlus, IconReportMoney, IconSearch } from '@tabler/icons-react';
 import { useMemo, useState, type ReactNode } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { exportDealsURL, useDealList, type Deal, type DealListQuery, type DealSort, type Pipeline } from '../../api/deals';
+import { FilterToggle } from '../../components/FilterBar';
 import { EmptyState, ErrorState } from '../../components/States';
 import { useSession } from '../../components/session';
 import { formatRelative, plural } from '../../lib/format';
@@ -229,21 +213,7 @@ export function DealsList({ pipeline, pipelines, header }: { pipeline: Pipeline;
             }
             style={{ flex: '1 1 220px' }}
           />
-          {isPhone ? (
-            <Indicator disabled={activeFilters === 0} label={activeFilters} size={16} offset={4}>
-              <ActionIcon
-                size={36}
-                variant={filtersOpen ? 'light' : 'default'}
-                onClick={filters.toggle}
-                aria-label="Filters and sorting"
-                aria-expanded={filtersOpen}
-              >
-                <IconAdjustmentsHorizontal size={18} />
-              </ActionIcon>
-            </Indicator>
-          ) : (
-            controls
-          )}
+          {isPhone ? <FilterToggle activeCount={activeFilters} open={filtersOpen} onToggle={filters.toggle} label="Filters and sorting" /> : controls}
           {!isPhone && <ExportButton href={exportDealsURL(filter)} />}
         </Group>
         {isPhone && (

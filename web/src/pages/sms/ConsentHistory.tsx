@@ -13,7 +13,7 @@ type Consent = components['schemas']['SMSConsent'];
 const consentKey = (phone: string) => ['sms', 'consents', phone] as const;
 
 /** how says where a consent record came from: the keyword texted, or who changed it by hand. */
-export function how(c: Consent): string {
+function how(c: Consent): string {
   if (c.source === 'keyword') return `Texted ${c.keyword}${c.number ? ` to ${formatPhone(c.number)}` : ''}`;
   return c.created_by_name ? `Set by hand by ${c.created_by_name}` : 'Set by hand';
 }

@@ -56,7 +56,7 @@ function NewMessageForm({ contactId, provider, onDone }: { contactId: string | n
       body: (v) => (!v.trim() ? 'Write a message' : countSms(v).tooLong ? 'Too long: at most 1,600 characters' : null),
     },
   });
-  const fromOptions = useMemo(() => provider.numbers.map((n) => numberOption(n, formatPhone)), [provider.numbers]);
+  const fromOptions = useMemo(() => provider.numbers.map((n) => numberOption(n)), [provider.numbers]);
   const fromValue = form.values.from_number_id || provider.defaultNumber?.id || '';
 
   const send = useMutation({

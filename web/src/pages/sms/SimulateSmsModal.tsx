@@ -73,7 +73,7 @@ function SimulateForm({ provider, defaultFrom, onDone }: { provider: Provider; d
         <Select
           label="To company number"
           required
-          data={provider.numbers.map((n) => numberOption(n, formatPhone))}
+          data={provider.numbers.map((n) => numberOption(n))}
           allowDeselect={false}
           {...form.getInputProps('to_number_id')}
         />

@@ -10,6 +10,7 @@ import { SimulatedBadge } from '../../components/phone';
 import { EmptyState, ErrorState } from '../../components/States';
 import { useSession } from '../../components/session';
 import { formatDateTime, formatRelative, initials } from '../../lib/format';
+import { dateIn, timeIn, validZone } from '../../lib/zoned';
 import { NewMessageModal } from './NewMessageModal';
 import { SimulateSmsModal } from './SimulateSmsModal';
 import { threadName } from './common';
@@ -333,14 +334,12 @@ function ThreadRow({ t, active }: { t: SmsThread; active: boolean }) {
 function shortWhen(iso: string, tz: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
-  const day = (x: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(x);
-  try {
-    const now = new Date();
-    if (day(d) === day(now)) return new Intl.DateTimeFormat('en-US', { timeZone: tz, hour: 'numeric', minute: '2-digit' }).format(d);
-    if (day(d).slice(0, 4) === day(now).slice(0, 4))
-      return new Intl.DateTimeFormat('en-US', { timeZone: tz, month: 'short', day: 'numeric' }).format(d);
-    return new Intl.DateTimeFormat('en-US', { timeZone: tz, dateStyle: 'short' }).format(d);
-  } catch {
-    return formatRelative(iso);
-  }
+  // A zone Intl does not know: say how long ago instead.
+  const zone = validZone(tz);
+  if (!zone) return formatRelative(iso);
+  const day = dateIn(d, zone);
+  const today = dateIn(new Date(), zone);
+  if (day === today) return timeIn(d, zone);
+  if (day.slice(0, 4) === today.slice(0, 4)) return new Intl.DateTimeFormat('en-US', { timeZone: zone, month: 'short', day: 'numeric' }).format(d);
+  return new Intl.DateTimeFormat('en-US', { timeZone: zone, dateStyle: 'short' }).format(d);
 }

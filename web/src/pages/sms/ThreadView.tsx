@@ -20,6 +20,7 @@ import { IconAlertCircle, IconFlask, IconMessageOff, IconPaperclip, IconSend } f
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Fragment, useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
+import { flattenPages } from '../../api/activities';
 import { api, call } from '../../api/client';
 import { errorMessage, fieldErrors, isApiError } from '../../api/errors';
 import { newIdempotencyKey, phoneKeys, refreshAfterSms, useMessages, useThread, type SmsMessage, type SmsThread } from '../../api/phone';
@@ -28,6 +29,7 @@ import { ErrorState } from '../../components/States';
 import { useSession } from '../../components/session';
 import { formatDate, formatDateTime, formatPhone } from '../../lib/format';
 import { countSms } from '../../lib/sms';
+import { timeIn } from '../../lib/zoned';
 import { threadName, ThreadNotFound } from './common';
 import { ConsentHistory } from './ConsentHistory';
 import { SmsCounter } from './SmsCounter';
@@ -81,7 +83,7 @@ export function ThreadView({ threadId, listed, provider, back, simulatorShown }:
     );
   }
 
-  const list = [...(messages.data?.pages.flatMap((p) => p.items ?? []) ?? [])].reverse();
+  const list = flattenPages(messages.data).reverse();
   const simulated = !simulatorShown && (provider.simulator === true || list.some((m) => m.simulated));
   // In simulator mode every text is simulated; the tag on each one matters for those sent before a switch to Twilio.
   const tagEach = provider.simulator !== true;
@@ -99,7 +101,7 @@ export function ThreadView({ threadId, listed, provider, back, simulatorShown }:
         loadOlder={() => messages.fetchNextPage()}
         loadingOlder={messages.isFetchingNextPage}
       />
-      <Composer t={t} provider={provider} lastNumberId={[...list].reverse().find((m) => m.phone_number_id)?.phone_number_id ?? null} />
+      <Composer t={t} provider={provider} lastNumberId={list.findLast((m) => m.phone_number_id)?.phone_number_id ?? null} />
     </>
   );
 }
@@ -219,7 +221,7 @@ function MessageList({ tagSimulated, messages, loading, error, retry, hasOlder, 
 function Bubble({ m, tagSimulated }: { m: SmsMessage; tagSimulated: boolean }) {
   const me = useSession();
   const out = m.direction === 'outbound';
-  const time = new Intl.DateTimeFormat('en-US', { hour: 'numeric', minute: '2-digit', timeZone: me.company.timezone }).format(new Date(m.created_at));
+  const time = timeIn(new Date(m.created_at), me.company.timezone);
   const by = m.automated ? 'Automatic reply' : out && m.sent_by_name ? (m.sent_by === me.user.id ? 'You' : m.sent_by_name) : '';
   const media = m.media_urls ?? [];
   return (
@@ -298,7 +300,7 @@ function Composer({ t, provider, lastNumberId }: { t: SmsThread; provider: Provi
   const key = useRef<string | null>(null);
   const numbers = provider.numbers;
   const fromId = from ?? (numbers.some((n) => n.id === lastNumberId) ? lastNumberId : (provider.defaultNumber?.id ?? null));
-  const fromOptions = useMemo(() => numbers.map((n) => numberOption(n, formatPhone)), [numbers]);
+  const fromOptions = useMemo(() => numbers.map((n) => numberOption(n)), [numbers]);
   const count = countSms(body);
 
   const send = useMutation({

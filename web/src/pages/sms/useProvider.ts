@@ -1,6 +1,7 @@
 import { isAdmin } from '../../api/queries';
 import { usePhoneNumbers, useTwilioProvider, type PhoneNumber } from '../../api/phone';
 import { useSession } from '../../components/session';
+import { formatPhone } from '../../lib/format';
 
 export interface Provider {
   /** The caller may change the Twilio connection. */
@@ -32,7 +33,7 @@ export function useProvider(): Provider {
   };
 }
 
-/** numberLabel names a company number in a select: "Sales · +1 500 555 0006". */
-export function numberOption(n: PhoneNumber, format: (p: string) => string) {
-  return { value: n.id, label: n.label ? `${n.label} · ${format(n.number)}` : format(n.number) };
+/** numberOption names a company number in a select: "Sales · +1 500 555 0006". */
+export function numberOption(n: PhoneNumber) {
+  return { value: n.id, label: n.label ? `${n.label} · ${formatPhone(n.number)}` : formatPhone(n.number) };
 }
