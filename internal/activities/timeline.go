@@ -174,7 +174,7 @@ func timelineMessagesAndCalls(ctx context.Context, q *db.Q, companyID uuid.UUID,
 	map[uuid.UUID]*TimelineSMS, map[uuid.UUID]*TimelineCall, error) {
 	messages, calls := map[uuid.UUID]*TimelineSMS{}, map[uuid.UUID]*TimelineCall{}
 	if len(smsIDs) > 0 {
-		rows, err := q.GetTimelineSMS(ctx, dbq.GetTimelineSMSParams{CompanyID: companyID, Ids: smsIDs})
+		rows, err := q.GetMessages(ctx, dbq.GetMessagesParams{CompanyID: companyID, Ids: smsIDs})
 		if err != nil {
 			return nil, nil, fmt.Errorf("timeline messages: %w", err)
 		}
@@ -189,13 +189,13 @@ func timelineMessagesAndCalls(ctx context.Context, q *db.Q, companyID uuid.UUID,
 		}
 	}
 	if len(callIDs) > 0 {
-		rows, err := q.GetTimelineCalls(ctx, dbq.GetTimelineCallsParams{CompanyID: companyID, Ids: callIDs})
+		rows, err := q.GetCallsByIDs(ctx, dbq.GetCallsByIDsParams{CompanyID: companyID, Ids: callIDs})
 		if err != nil {
 			return nil, nil, fmt.Errorf("timeline calls: %w", err)
 		}
 		for _, r := range rows {
 			calls[r.ID] = &TimelineCall{ID: r.ID, Direction: r.Direction, Status: r.Status, From: r.FromNumber, To: r.ToNumber,
-				DurationSeconds: r.DurationSeconds, AnsweredBy: r.AnsweredBy, HasRecording: r.HasRecording, Notes: r.Notes,
+				DurationSeconds: r.DurationSeconds, AnsweredBy: r.AnsweredBy, HasRecording: r.RecordingUrl != "", Notes: r.Notes,
 				UserID: r.UserID, ActivityID: r.ActivityID, Simulated: r.Simulated, UserName: r.UserName, CreatedAt: r.CreatedAt}
 		}
 	}

@@ -206,20 +206,3 @@ JOIN deals d ON d.company_id = s.company_id AND d.id = s.deal_id
 LEFT JOIN memberships m ON m.company_id = s.company_id AND m.user_id = s.changed_by
 LEFT JOIN users u ON u.id = m.user_id
 WHERE s.company_id = @company_id AND s.id = ANY(@ids::uuid[]);
-
--- name: GetTimelineSMS :many
-SELECT m.id, m.thread_id, m.direction, m.from_number, m.to_number, m.body, m.media_urls, m.status, m.error_code,
-       m.error_message, m.created_at, m.sent_by, m.automated, m.simulated, coalesce(u.name, '')::text AS sent_by_name
-FROM sms_messages m
-LEFT JOIN memberships ms ON ms.company_id = m.company_id AND ms.user_id = m.sent_by
-LEFT JOIN users u ON u.id = ms.user_id
-WHERE m.company_id = @company_id AND m.id = ANY(@ids::uuid[]);
-
--- name: GetTimelineCalls :many
-SELECT k.id, k.direction, k.status, k.from_number, k.to_number, k.duration_seconds, k.answered_by,
-       k.recording_url <> '' AS has_recording, k.notes, k.created_at, k.user_id, k.activity_id, k.simulated,
-       coalesce(u.name, '')::text AS user_name
-FROM calls k
-LEFT JOIN memberships m ON m.company_id = k.company_id AND m.user_id = k.user_id
-LEFT JOIN users u ON u.id = m.user_id
-WHERE k.company_id = @company_id AND k.id = ANY(@ids::uuid[]);
