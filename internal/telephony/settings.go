@@ -109,17 +109,25 @@ func (s *Service) Get(ctx context.Context, companyID uuid.UUID) (*Settings, erro
 }
 
 func (s *Service) get(ctx context.Context, q *db.Q, companyID uuid.UUID) (*Settings, error) {
+	row, err := q.GetTwilioSettings(ctx, companyID)
+	if db.IsNotFound(err) {
+		return s.settings(ctx, q, companyID, nil)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load twilio settings: %w", err)
+	}
+	return s.settings(ctx, q, companyID, &row)
+}
+
+// settings is the API's view of a settings row (nil: never saved).
+func (s *Service) settings(ctx context.Context, q *db.Q, companyID uuid.UUID, row *dbq.TwilioSetting) (*Settings, error) {
 	tz, err := q.CompanyTimezone(ctx, companyID)
 	if err != nil {
 		return nil, fmt.Errorf("company time zone: %w", err)
 	}
 	out := &Settings{Mode: ModeTwilio, RecordCalls: true, Timezone: tz, Webhooks: s.webhooks()}
-	row, err := q.GetTwilioSettings(ctx, companyID)
-	if db.IsNotFound(err) {
+	if row == nil {
 		return out, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("load twilio settings: %w", err)
 	}
 	out.Configured = true
 	out.Mode, out.AccountSID, out.AuthTokenSet, out.HelpReply = row.Mode, row.AccountSid, row.AuthToken != "", row.HelpReply
@@ -205,14 +213,14 @@ func (s *Service) Put(ctx context.Context, companyID uuid.UUID, in SettingsInput
 				return err
 			}
 		}
-		_, err := q.UpsertTwilioSettings(ctx, dbq.UpsertTwilioSettingsParams{CompanyID: companyID, ID: id, Mode: in.Mode,
+		row, err := q.UpsertTwilioSettings(ctx, dbq.UpsertTwilioSettingsParams{CompanyID: companyID, ID: id, Mode: in.Mode,
 			AccountSid: in.AccountSID, AuthToken: token, HelpReply: strings.TrimSpace(in.HelpReply),
 			QuietHoursStart: start, QuietHoursEnd: end, RecordCalls: record,
 			RecordingNotice: strings.TrimSpace(in.RecordingNotice), VoicemailGreeting: strings.TrimSpace(in.VoicemailGreet)})
 		if err != nil {
 			return fmt.Errorf("save twilio settings: %w", err)
 		}
-		out, err = s.get(ctx, q, companyID)
+		out, err = s.settings(ctx, q, companyID, &row)
 		return err
 	})
 	return out, err
@@ -329,11 +337,11 @@ func (s *Service) Provider(ctx context.Context, companyID uuid.UUID) (*ProviderI
 		} else if !db.IsNotFound(err) {
 			return fmt.Errorf("load twilio settings: %w", err)
 		}
-		nums, err := q.ListPhoneNumbers(ctx, companyID)
+		n, err := q.CountPhoneNumbers(ctx, companyID)
 		if err != nil {
-			return fmt.Errorf("list numbers: %w", err)
+			return fmt.Errorf("count numbers: %w", err)
 		}
-		out.Numbers = len(nums)
+		out.Numbers = int(n)
 		return nil
 	})
 	return out, err

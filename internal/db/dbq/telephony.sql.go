@@ -55,6 +55,17 @@ func (q *Queries) ClaimSendSlot(ctx context.Context, arg ClaimSendSlotParams) (t
 	return slot, err
 }
 
+const countPhoneNumbers = `-- name: CountPhoneNumbers :one
+SELECT count(*) FROM phone_numbers WHERE company_id = $1
+`
+
+func (q *Queries) CountPhoneNumbers(ctx context.Context, companyID uuid.UUID) (int64, error) {
+	row := q.db.QueryRow(ctx, countPhoneNumbers, companyID)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const createPhoneNumber = `-- name: CreatePhoneNumber :exec
 INSERT INTO phone_numbers (company_id, id, number, label, user_id, sms_per_second)
 VALUES ($1, $2, $3, $4, $5, $6)

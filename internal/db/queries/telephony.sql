@@ -85,3 +85,6 @@ UPDATE phone_numbers
 SET next_send_at = greatest(next_send_at, @now::timestamptz) + make_interval(secs => 1 / sms_per_second::float8)
 WHERE company_id = @company_id AND id = @id
 RETURNING (next_send_at - make_interval(secs => 1 / sms_per_second::float8))::timestamptz AS slot;
+
+-- name: CountPhoneNumbers :one
+SELECT count(*) FROM phone_numbers WHERE company_id = $1;
