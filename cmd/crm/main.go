@@ -33,6 +33,7 @@ const usage = `usage: crm <command>
   seed                                load the demo companies (only into an empty database)
   admin grant-platform-admin EMAIL    make a user a platform administrator
   admin revoke-platform-admin EMAIL   take it away
+  secrets rotate                      re-seal every stored secret under CRM_SECRET_KEY (old keys in CRM_SECRET_KEYS_OLD)
   openapi                             print the OpenAPI document
   version                             print the version
 `
@@ -107,6 +108,16 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		return tenancyAudit(ctx, cfg, *asJSON, stdout)
+	case "secrets":
+		if len(args) != 2 || args[1] != "rotate" {
+			return fmt.Errorf("usage: crm secrets rotate")
+		}
+		a, err := newApp(ctx, cfg, log)
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		return rotateSecrets(ctx, a, stdout)
 	case "seed", "admin":
 		a, err := newApp(ctx, cfg, log)
 		if err != nil {
@@ -159,7 +170,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, private boo
 		return err
 	}
 	defer a.Close()
-	if cfg.Seed {
+	// The demo's well-known passwords belong in the private cluster only; a
+	// database given by URL gets them only when CRM_SEED=true says so.
+	if cfg.Seed && (private || cfg.SeedExplicit) {
 		if _, err := seed.IfEmpty(ctx, a.DB, a.SeedServices(), stdout); err != nil {
 			return err
 		}

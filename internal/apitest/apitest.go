@@ -38,8 +38,24 @@ type Env struct {
 // CheapPasswords keeps argon2id from dominating test time.
 var CheapPasswords = &auth.PasswordParams{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 
-// New starts the API on a fresh database.
-func New(t testing.TB) *Env {
+// Options change what New starts (all optional).
+type Options struct {
+	// Env overrides configuration variables (CRM_…).
+	Env map[string]string
+	// Log receives every log line at Level (default: warnings and worse to t.Log).
+	Log   io.Writer
+	Level slog.Level
+	// Auth replaces the account service's options (cheap passwords stay the default).
+	Auth *auth.Options
+}
+
+// New starts the API on a fresh database. The test server trusts
+// X-Forwarded-For from loopback, so a client can speak from any address
+// (Client.From).
+func New(t testing.TB) *Env { return NewWith(t, Options{}) }
+
+// NewWith starts the API with options.
+func NewWith(t testing.TB, o Options) *Env {
 	t.Helper()
 	urls := dbtest.New(t)
 	srv := httptest.NewUnstartedServer(nil)
@@ -47,7 +63,12 @@ func New(t testing.TB) *Env {
 	dataDir := t.TempDir() // blobs (uploaded imports) live here
 	tw := twiliofake.New(t)
 	cfg, err := config.Load(func(k string) string {
+		if v, ok := o.Env[k]; ok {
+			return v
+		}
 		switch k {
+		case "CRM_TRUSTED_PROXIES":
+			return "127.0.0.1/32,::1/128"
 		case "CRM_DATABASE_URL":
 			return urls.App
 		case "CRM_PLATFORM_DATABASE_URL":
@@ -68,8 +89,20 @@ func New(t testing.TB) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.NewTextHandler(&testWriter{t: t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	a, err := app.New(context.Background(), cfg, log, auth.Options{PasswordParams: CheapPasswords})
+	var log *slog.Logger
+	if o.Log != nil {
+		log = app.NewLogger(o.Log, o.Level.String())
+	} else {
+		log = slog.New(slog.NewTextHandler(&testWriter{t: t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	opts := auth.Options{PasswordParams: CheapPasswords}
+	if o.Auth != nil {
+		opts = *o.Auth
+		if opts.PasswordParams == nil {
+			opts.PasswordParams = CheapPasswords
+		}
+	}
+	a, err := app.New(context.Background(), cfg, log, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,6 +145,18 @@ func (e *Env) Anonymous() *Client {
 	jar, _ := cookiejar.New(nil)
 	return &Client{env: e, t: e.T, http: &http.Client{Jar: jar}, Header: http.Header{}}
 }
+
+// From returns a copy of the client whose requests come from address ip
+// (through the trusted X-Forwarded-For); it shares the cookie jar.
+func (c *Client) From(ip string) *Client {
+	cp := *c
+	cp.Header = c.Header.Clone()
+	cp.Header.Set("X-Forwarded-For", ip)
+	return &cp
+}
+
+// Jar is the client's cookie jar (to read or plant cookies).
+func (c *Client) Jar() http.CookieJar { return c.http.Jar }
 
 // In returns a copy of the client that reports failures to t (a subtest).
 func (c *Client) In(t testing.TB) *Client {

@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/riverqueue/river"
 
 	"github.com/salescrm/crm/internal/activities"
@@ -60,6 +61,8 @@ type App struct {
 	SMS        *sms.Service
 	Calls      *calls.Service
 	Server     *httpapi.Server
+	Box        *secrets.Box
+	Registry   *prometheus.Registry
 	// Workers is where domain packages register their job workers, before
 	// the jobs client is made; Jobs inserts and works them.
 	Workers *river.Workers
@@ -92,15 +95,16 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts auth.Opt
 	a.Deals = deals.NewService(d)
 	a.Activities = activities.NewService(d)
 	a.Analytics = analytics.NewService(d)
-	a.Auth = auth.NewService(d, log, cfg.PublicURL, opts)
-	a.Auth.OnCompanyCreated = pipelines.CreateDefault
-	a.Imports = imports.NewService(imports.Deps{DB: d, Blobs: blob.NewLocal(filepath.Join(cfg.DataDir, "blobs")),
-		Auth: a.Auth, Contacts: a.Contacts, Deals: a.Deals, Log: log})
-	box, err := secrets.NewBox(cfg.SecretKeyID, cfg.SecretKey, nil)
+	box, err := secrets.NewBox(cfg.SecretKeyID, cfg.SecretKey, cfg.OldSecretKeys)
 	if err != nil {
 		a.Close()
 		return nil, fmt.Errorf("secret key: %w", err)
 	}
+	a.Box = box
+	a.Auth = auth.NewService(d, log, cfg.PublicURL, box, opts)
+	a.Auth.OnCompanyCreated = pipelines.CreateDefault
+	a.Imports = imports.NewService(imports.Deps{DB: d, Blobs: blob.NewLocal(filepath.Join(cfg.DataDir, "blobs")),
+		Auth: a.Auth, Contacts: a.Contacts, Deals: a.Deals, Log: log})
 	tw, err := telephony.NewTwilio(cfg.TwilioAPIURL)
 	if err != nil {
 		a.Close()
@@ -109,6 +113,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts auth.Opt
 	a.Telephony = telephony.NewService(d, box, tw, cfg.PublicURL)
 	a.SMS = sms.NewService(d, a.Telephony, tw)
 	a.Calls = calls.NewService(d, a.Telephony, tw)
+	if err := secrets.CheckKeys(ctx, box, a.SecretHolders()); err != nil {
+		a.Close()
+		return nil, err
+	}
 	a.Workers = river.NewWorkers()
 	registerWorkers(a)
 	if a.Jobs, err = jobs.New(d.Pool, log, a.Workers, periodicJobs()); err != nil {
@@ -124,8 +132,15 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts auth.Opt
 	a.Server = httpapi.New(httpapi.Deps{Log: log, DB: d, Auditor: auditor, Auth: a.Auth, Contacts: a.Contacts,
 		Pipelines: a.Pipelines, Deals: a.Deals, Activities: a.Activities, Imports: a.Imports, Analytics: a.Analytics,
 		Telephony: a.Telephony, SMS: a.SMS, Calls: a.Calls,
-		SecureCookies: cfg.SecureCookies(), Web: webHandler, Registry: reg, Version: Version})
+		SecureCookies: cfg.SecureCookies(), Web: webHandler, Registry: reg, Version: Version,
+		TrustedProxies: cfg.TrustedProxies, MetricsElsewhere: cfg.MetricsAddr != ""})
+	a.Registry = reg
 	return a, nil
+}
+
+// SecretHolders are the packages that keep values sealed with CRM_SECRET_KEY.
+func (a *App) SecretHolders() []secrets.Holder {
+	return []secrets.Holder{a.Auth.SealedSecrets(), a.Telephony.SealedSecrets(a.Auth.CompanyIDs)}
 }
 
 // SeedServices are the services the demo data is loaded through.
@@ -168,8 +183,22 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	if err := a.StartJobs(context.WithoutCancel(ctx)); err != nil {
 		return err
 	}
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	if a.Cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", a.Cfg.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("listen on %s (CRM_METRICS_ADDR): %w", a.Cfg.MetricsAddr, err)
+		}
+		msrv := &http.Server{Handler: promhttp.HandlerFor(a.Registry, promhttp.HandlerOpts{}), ReadHeaderTimeout: 10 * time.Second}
+		go func() {
+			if err := msrv.Serve(mln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				a.Log.Error("metrics server", "err", err)
+			}
+		}()
+		defer msrv.Close()
+		a.Log.Info("serving metrics", "addr", mln.Addr().String())
+	}
 	select {
 	case err := <-errc:
 		return err

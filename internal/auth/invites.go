@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/alexedwards/argon2id"
 	"github.com/google/uuid"
 
 	"github.com/salescrm/crm/internal/db"
@@ -31,24 +30,25 @@ type InviteInput struct {
 	Role  tenancy.Role `json:"role" enum:"owner,admin,member"`
 }
 
-// InvitePreview is what the invite link shows before it is accepted.
+// InvitePreview is what the invite link shows before it is accepted. It
+// does not say whether the address has an account: whoever holds the link
+// (possibly the person who made the invite) must not learn that.
 type InvitePreview struct {
-	CompanyName  string       `json:"company_name"`
-	Email        string       `json:"email"`
-	Role         tenancy.Role `json:"role" enum:"owner,admin,member"`
-	ExistingUser bool         `json:"existing_user" doc:"The email already has an account: accept with its current password."`
+	CompanyName string       `json:"company_name"`
+	Email       string       `json:"email"`
+	Role        tenancy.Role `json:"role" enum:"owner,admin,member"`
 }
 
-// AcceptInput accepts an invite.
+// AcceptInput creates the invitee's account.
 type AcceptInput struct {
-	Name     string `json:"name,omitempty" maxLength:"100" doc:"Required for a new account."`
-	Password string `json:"password" maxLength:"200" doc:"A new password, or the current one for an existing account."`
+	Name     string `json:"name" maxLength:"100"`
+	Password string `json:"password" maxLength:"200" doc:"The new account's password."`
 }
 
 func (s *Service) acceptURL(token string) string { return s.publicURL + "/invite/" + token }
 
 // CreateInvite invites a person. Until email sending exists, the link is
-// returned to the inviting admin and logged.
+// returned to the inviting admin (and never logged).
 func (s *Service) CreateInvite(ctx context.Context, p *tenancy.Principal, in InviteInput) (*Invite, error) {
 	var fe errs.Fields
 	email := normalizeEmail("body.email", in.Email, &fe)
@@ -58,8 +58,8 @@ func (s *Service) CreateInvite(ctx context.Context, p *tenancy.Principal, in Inv
 	if err := fe.Err(); err != nil {
 		return nil, err
 	}
-	if in.Role == tenancy.RoleOwner && p.Role != tenancy.RoleOwner {
-		return nil, errs.E(errs.Forbidden, "only an owner can invite an owner")
+	if err := canManageInvite(p, in.Role); err != nil {
+		return nil, err
 	}
 	token, hash := newToken("")
 	var out *Invite
@@ -86,8 +86,29 @@ func (s *Service) CreateInvite(ctx context.Context, p *tenancy.Principal, in Inv
 	if err != nil {
 		return nil, err
 	}
-	s.log.InfoContext(ctx, "invite created", "email", email, "accept_url", out.AcceptURL)
 	return out, nil
+}
+
+// canManageInvite: nobody creates, renews or revokes an invite for a role
+// above their own (an admin who renewed an owner's invite could accept it).
+func canManageInvite(p *tenancy.Principal, role tenancy.Role) error {
+	if !p.Role.AtLeast(role) {
+		return errs.E(errs.Forbidden, "only an owner can manage an owner's invite")
+	}
+	return nil
+}
+
+// pendingInvite loads a pending invite of the caller's company that the
+// caller may manage; another company's is not found.
+func pendingInvite(ctx context.Context, q *db.Q, p *tenancy.Principal, id uuid.UUID) (dbq.Invite, error) {
+	inv, err := q.GetPendingInvite(ctx, dbq.GetPendingInviteParams{CompanyID: p.CompanyID, ID: id})
+	if db.IsNotFound(err) {
+		return dbq.Invite{}, errs.NotFoundf("invite not found")
+	}
+	if err != nil {
+		return dbq.Invite{}, fmt.Errorf("load invite %s: %w", id, err)
+	}
+	return inv, canManageInvite(p, tenancy.Role(inv.Role))
 }
 
 // ListInvites lists the caller's company's pending invites.
@@ -107,100 +128,109 @@ func (s *Service) ListInvites(ctx context.Context, p *tenancy.Principal) ([]Invi
 // RenewInviteLink makes a new link for a pending invite; the old one stops working.
 func (s *Service) RenewInviteLink(ctx context.Context, p *tenancy.Principal, id uuid.UUID) (string, error) {
 	token, hash := newToken("")
-	_, err := s.db.Platform().RotateInviteToken(ctx, dbq.RotateInviteTokenParams{CompanyID: p.CompanyID, ID: id,
-		TokenHash: hash, ExpiresAt: s.now().Add(InviteTTL)})
-	if err != nil {
-		if db.IsNotFound(err) {
-			return "", errs.NotFoundf("invite not found")
+	err := s.db.InPlatform(ctx, func(q *db.Q) error {
+		if _, err := pendingInvite(ctx, q, p, id); err != nil {
+			return err
 		}
-		return "", fmt.Errorf("rotate invite: %w", err)
+		if _, err := q.RotateInviteToken(ctx, dbq.RotateInviteTokenParams{CompanyID: p.CompanyID, ID: id,
+			TokenHash: hash, ExpiresAt: s.now().Add(InviteTTL)}); err != nil {
+			return fmt.Errorf("rotate invite: %w", err)
+		}
+		return s.audit(ctx, q, &p.UserID, &p.CompanyID, "invite.renew", map[string]any{"invite_id": id})
+	})
+	if err != nil {
+		return "", err
 	}
-	url := s.acceptURL(token)
-	s.log.InfoContext(ctx, "invite link renewed", "invite_id", id, "accept_url", url)
-	return url, nil
+	return s.acceptURL(token), nil
 }
 
 // RevokeInvite deletes a pending invite.
 func (s *Service) RevokeInvite(ctx context.Context, p *tenancy.Principal, id uuid.UUID) error {
-	n, err := s.db.Platform().DeleteInvite(ctx, dbq.DeleteInviteParams{CompanyID: p.CompanyID, ID: id})
+	return s.db.InPlatform(ctx, func(q *db.Q) error {
+		if _, err := pendingInvite(ctx, q, p, id); err != nil {
+			return err
+		}
+		if _, err := q.DeleteInvite(ctx, dbq.DeleteInviteParams{CompanyID: p.CompanyID, ID: id}); err != nil {
+			return fmt.Errorf("delete invite: %w", err)
+		}
+		return s.audit(ctx, q, &p.UserID, &p.CompanyID, "invite.revoke", map[string]any{"invite_id": id})
+	})
+}
+
+var errInviteGone = errs.NotFoundf("this invite link is invalid, used or expired")
+
+// validInvite loads the invite a link names. An invite whose inviter is no
+// longer a member with at least the invite's role is as dead as a used one:
+// nobody can hand out (or accept) a role above the inviter's own.
+func validInvite(ctx context.Context, q *dbq.Queries, token string) (dbq.GetInviteByTokenRow, error) {
+	inv, err := q.GetInviteByToken(ctx, hashToken(token))
+	if db.IsNotFound(err) {
+		return inv, errInviteGone
+	}
 	if err != nil {
-		return fmt.Errorf("delete invite: %w", err)
+		return inv, fmt.Errorf("load invite: %w", err)
 	}
-	if n == 0 {
-		return errs.NotFoundf("invite not found")
+	if inv.InviterRole == nil || !tenancy.Role(*inv.InviterRole).AtLeast(tenancy.Role(inv.Role)) {
+		return inv, errInviteGone
 	}
-	return nil
+	return inv, nil
 }
 
 // PreviewInvite shows what an invite link is for.
 func (s *Service) PreviewInvite(ctx context.Context, token string) (*InvitePreview, error) {
-	q := s.db.Platform()
-	inv, err := q.GetInviteByToken(ctx, hashToken(token))
+	inv, err := validInvite(ctx, s.db.Platform(), token)
 	if err != nil {
-		if db.IsNotFound(err) {
-			return nil, errs.NotFoundf("this invite link is invalid, used or expired")
-		}
-		return nil, fmt.Errorf("load invite: %w", err)
+		return nil, err
 	}
-	_, uerr := q.GetUserByEmail(ctx, inv.Email)
-	if uerr != nil && !db.IsNotFound(uerr) {
-		return nil, fmt.Errorf("look up user: %w", uerr)
-	}
-	return &InvitePreview{CompanyName: inv.CompanyName, Email: inv.Email, Role: tenancy.Role(inv.Role), ExistingUser: uerr == nil}, nil
+	return &InvitePreview{CompanyName: inv.CompanyName, Email: inv.Email, Role: tenancy.Role(inv.Role)}, nil
 }
 
-// AcceptInvite accepts an invite: a new person creates their account, an
-// existing one proves it with their password. The link works once.
+// AcceptInvite accepts an invite by creating the invitee's account. It never
+// checks a password: an address that already has an account is a conflict
+// (sign in as it and use JoinInvite), so the public link cannot be used to
+// guess anyone's password. New accounts count against the address's sign-up
+// limit. The link works once.
 func (s *Service) AcceptInvite(ctx context.Context, token string, in AcceptInput, cl Client) (*Me, SessionInfo, error) {
+	var fe errs.Fields
+	name := checkName("body.name", in.Name, 100, &fe)
+	checkNewPassword("body.password", in.Password, &fe)
+	inv, err := validInvite(ctx, s.db.Platform(), token)
+	if err != nil {
+		return nil, SessionInfo{}, err
+	}
+	if err := fe.Err(); err != nil {
+		return nil, SessionInfo{}, err
+	}
+	if _, err := s.record(ctx, s.signupKeys(cl)); err != nil {
+		return nil, SessionInfo{}, err
+	}
+	hash, err := s.hasher.Hash(ctx, in.Password)
+	if err != nil {
+		return nil, SessionInfo{}, fmt.Errorf("hash password: %w", err)
+	}
 	var me *Me
 	var sess SessionInfo
-	err := s.db.InPlatform(ctx, func(q *db.Q) error {
-		inv, err := q.GetInviteByToken(ctx, hashToken(token))
-		if err != nil {
-			if db.IsNotFound(err) {
-				return errs.NotFoundf("this invite link is invalid, used or expired")
-			}
-			return fmt.Errorf("load invite: %w", err)
-		}
-		u, err := q.GetUserByEmail(ctx, inv.Email)
-		switch {
-		case err == nil:
-			ok, err := argon2id.ComparePasswordAndHash(in.Password, u.PasswordHash)
-			if err != nil {
-				return fmt.Errorf("compare password: %w", err)
-			}
-			if !ok {
-				return errs.Field("body.password", "is not the current password of "+inv.Email, nil)
-			}
-		case db.IsNotFound(err):
-			var fe errs.Fields
-			name := checkName("body.name", in.Name, 100, &fe)
-			checkPassword("body.password", in.Password, &fe)
-			if err := fe.Err(); err != nil {
-				return err
-			}
-			hash, err := argon2id.CreateHash(in.Password, s.params)
-			if err != nil {
-				return fmt.Errorf("hash password: %w", err)
-			}
-			if u, err = q.CreateUser(ctx, dbq.CreateUserParams{ID: uuid.Must(uuid.NewV7()), Email: inv.Email, Name: name, PasswordHash: hash}); err != nil {
-				return fmt.Errorf("create user: %w", err)
-			}
-		default:
+	err = s.db.InPlatform(ctx, func(q *db.Q) error {
+		if _, err := q.GetUserByEmail(ctx, inv.Email); err == nil {
+			return errAcceptSignedIn(inv.Email)
+		} else if !db.IsNotFound(err) {
 			return fmt.Errorf("look up user: %w", err)
 		}
 		if n, err := q.AcceptInvite(ctx, inv.ID); err != nil || n == 0 {
 			if err == nil {
-				return errs.NotFoundf("this invite link is invalid, used or expired")
+				return errInviteGone
 			}
 			return fmt.Errorf("accept invite: %w", err)
 		}
-		if _, err := q.GetMembership(ctx, dbq.GetMembershipParams{CompanyID: inv.CompanyID, UserID: u.ID}); db.IsNotFound(err) {
-			if err := q.CreateMembership(ctx, dbq.CreateMembershipParams{CompanyID: inv.CompanyID, UserID: u.ID, Role: inv.Role}); err != nil {
-				return fmt.Errorf("create membership: %w", err)
+		u, err := q.CreateUser(ctx, dbq.CreateUserParams{ID: uuid.Must(uuid.NewV7()), Email: inv.Email, Name: name, PasswordHash: hash})
+		if err != nil {
+			if class, _, ok := db.ConstraintViolation(err); ok && class == "unique" {
+				return errAcceptSignedIn(inv.Email)
 			}
-		} else if err != nil {
-			return fmt.Errorf("load membership: %w", err)
+			return fmt.Errorf("create user: %w", err)
+		}
+		if err := q.CreateMembership(ctx, dbq.CreateMembershipParams{CompanyID: inv.CompanyID, UserID: u.ID, Role: inv.Role}); err != nil {
+			return fmt.Errorf("create membership: %w", err)
 		}
 		if sess, err = s.newSession(ctx, q, u.ID, inv.CompanyID, cl); err != nil {
 			return err
@@ -214,5 +244,51 @@ func (s *Service) AcceptInvite(ctx context.Context, token string, in AcceptInput
 	if err != nil {
 		return nil, SessionInfo{}, err
 	}
+	sess.Device = s.deviceCookie(inv.Email)
 	return me, sess, nil
+}
+
+func errAcceptSignedIn(email string) error {
+	return errs.E(errs.Conflict, "%s already has an account: sign in with it, then open the invite link again to join", email)
+}
+
+// JoinInvite accepts an invite for the signed-in person, whose email must be
+// the invite's: they join the company and their session moves into it.
+func (s *Service) JoinInvite(ctx context.Context, p *tenancy.Principal, token string) (*Me, error) {
+	if err := sessionOnly(p); err != nil {
+		return nil, err
+	}
+	inv, err := validInvite(ctx, s.db.Platform(), token)
+	if err != nil {
+		return nil, err
+	}
+	if inv.Email != p.Email {
+		return nil, errs.E(errs.Forbidden, "this invite is for %s; sign in as that address to accept it", inv.Email)
+	}
+	var me *Me
+	err = s.db.InPlatform(ctx, func(q *db.Q) error {
+		if n, err := q.AcceptInvite(ctx, inv.ID); err != nil || n == 0 {
+			if err == nil {
+				return errInviteGone
+			}
+			return fmt.Errorf("accept invite: %w", err)
+		}
+		if _, err := q.GetMembership(ctx, dbq.GetMembershipParams{CompanyID: inv.CompanyID, UserID: p.UserID}); db.IsNotFound(err) {
+			if err := q.CreateMembership(ctx, dbq.CreateMembershipParams{CompanyID: inv.CompanyID, UserID: p.UserID, Role: inv.Role}); err != nil {
+				return fmt.Errorf("create membership: %w", err)
+			}
+		} else if err != nil {
+			return fmt.Errorf("load membership: %w", err)
+		}
+		if err := q.SwitchSessionCompany(ctx, dbq.SwitchSessionCompanyParams{ID: p.SessionID, CompanyID: inv.CompanyID}); err != nil {
+			return fmt.Errorf("switch session: %w", err)
+		}
+		if err := s.audit(ctx, q, &p.UserID, &inv.CompanyID, "invite.accept", map[string]any{"invite_id": inv.ID}); err != nil {
+			return err
+		}
+		var err error
+		me, err = loadMe(ctx, q, p.UserID, inv.CompanyID)
+		return err
+	})
+	return me, err
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/alexedwards/argon2id"
 	"github.com/google/uuid"
 
 	"github.com/salescrm/crm/internal/db"
@@ -21,17 +20,21 @@ type SignupInput struct {
 	Password    string `json:"password" minLength:"8" maxLength:"200"`
 }
 
-// Signup creates a company, its owner and a session.
+// Signup creates a company, its owner and a session. Sign-ups are counted
+// per client address (errs.Throttled past the limit).
 func (s *Service) Signup(ctx context.Context, in SignupInput, cl Client) (*Me, SessionInfo, error) {
 	var fe errs.Fields
 	in.CompanyName = checkName("body.company_name", in.CompanyName, 200, &fe)
 	in.Name = checkName("body.name", in.Name, 100, &fe)
 	in.Email = normalizeEmail("body.email", in.Email, &fe)
-	checkPassword("body.password", in.Password, &fe)
+	checkNewPassword("body.password", in.Password, &fe)
 	if err := fe.Err(); err != nil {
 		return nil, SessionInfo{}, err
 	}
-	hash, err := argon2id.CreateHash(in.Password, s.params)
+	if _, err := s.record(ctx, s.signupKeys(cl)); err != nil {
+		return nil, SessionInfo{}, err
+	}
+	hash, err := s.hasher.Hash(ctx, in.Password)
 	if err != nil {
 		return nil, SessionInfo{}, fmt.Errorf("hash password: %w", err)
 	}
@@ -39,8 +42,7 @@ func (s *Service) Signup(ctx context.Context, in SignupInput, cl Client) (*Me, S
 	var sess SessionInfo
 	err = s.db.InPlatform(ctx, func(q *db.Q) error {
 		if _, err := q.GetUserByEmail(ctx, in.Email); err == nil {
-			return &errs.Error{Code: errs.Conflict, Message: "an account with this email already exists; log in instead",
-				Fields: []errs.FieldError{{Field: "body.email", Message: "is already registered", Value: in.Email}}}
+			return errEmailTaken(in.Email)
 		} else if !db.IsNotFound(err) {
 			return fmt.Errorf("look up user: %w", err)
 		}
@@ -59,7 +61,7 @@ func (s *Service) Signup(ctx context.Context, in SignupInput, cl Client) (*Me, S
 		u, err := q.CreateUser(ctx, dbq.CreateUserParams{ID: uuid.Must(uuid.NewV7()), Email: in.Email, Name: in.Name, PasswordHash: hash})
 		if err != nil {
 			if class, _, ok := db.ConstraintViolation(err); ok && class == "unique" {
-				return errs.Field("body.email", "is already registered", in.Email)
+				return errEmailTaken(in.Email)
 			}
 			return fmt.Errorf("create user: %w", err)
 		}
@@ -78,45 +80,47 @@ func (s *Service) Signup(ctx context.Context, in SignupInput, cl Client) (*Me, S
 	if err != nil {
 		return nil, SessionInfo{}, err
 	}
+	sess.Device = s.deviceCookie(in.Email)
 	return me, sess, nil
 }
 
-// LoginInput is an email and a password.
+func errEmailTaken(email string) error {
+	return &errs.Error{Code: errs.Conflict, Message: "an account with this email already exists; log in instead",
+		Fields: []errs.FieldError{{Field: "body.email", Message: "is already registered", Value: email}}}
+}
+
+// LoginInput is an email and a password, and the second step's code when
+// the account has two-step sign-in.
 type LoginInput struct {
 	Email    string `json:"email" maxLength:"254"`
 	Password string `json:"password" maxLength:"200"`
+	Code     string `json:"code,omitempty" maxLength:"64" doc:"With two-step sign-in: the 6-digit code from the authenticator app, or a recovery code. Without it such an account answers 401 with a field error on body.code."`
 }
 
-// dummyHash keeps a login for an unknown email as slow as one for a known
-// email, so response times do not tell which addresses have accounts.
-var dummyHash, _ = argon2id.CreateHash("not the password", argon2id.DefaultParams)
-
 // Login checks the credentials and opens a session bound to the person's
-// first company. Repeated failures per email and per client address are
-// throttled (errs.Throttled with RetryAfter).
-func (s *Service) Login(ctx context.Context, in LoginInput, cl Client) (*Me, SessionInfo, error) {
+// first company. device is the browser's device cookie ("" for none). Every
+// guess is throttled (errs.Throttled with RetryAfter; see ThrottleLimits).
+// An account with two-step sign-in answers errs.Unauthorized with a field
+// error on body.code until the code is sent too.
+func (s *Service) Login(ctx context.Context, in LoginInput, cl Client, device string) (*Me, SessionInfo, error) {
 	email := normalizeEmailLoose(in.Email)
-	keys := []string{"email:" + email, "ip:" + cl.IP}
-	if err := s.checkThrottle(ctx, keys); err != nil {
-		return nil, SessionInfo{}, err
-	}
 	u, err := s.db.Platform().GetUserByEmail(ctx, email)
+	known := err == nil
 	if err != nil && !db.IsNotFound(err) {
 		return nil, SessionInfo{}, fmt.Errorf("look up user: %w", err)
 	}
-	hash := dummyHash
-	if err == nil {
+	keys, clear := s.loginKeys(email, cl, s.deviceID(device, email))
+	hash := ""
+	if known {
 		hash = u.PasswordHash
 	}
-	match, verr := argon2id.ComparePasswordAndHash(in.Password, hash)
-	if verr != nil {
-		return nil, SessionInfo{}, fmt.Errorf("compare password: %w", verr)
+	if err := s.checkPassword(ctx, keys, clear, hash, in.Password, "wrong email or password"); err != nil {
+		return nil, SessionInfo{}, err
 	}
-	if err != nil || !match {
-		if ferr := s.recordFailure(ctx, keys); ferr != nil {
-			return nil, SessionInfo{}, ferr
+	if u.TotpEnabledAt != nil {
+		if err := s.checkSecondStep(ctx, u, in.Code); err != nil {
+			return nil, SessionInfo{}, err
 		}
-		return nil, SessionInfo{}, errs.E(errs.Unauthorized, "wrong email or password")
 	}
 	var me *Me
 	var sess SessionInfo
@@ -128,9 +132,6 @@ func (s *Service) Login(ctx context.Context, in LoginInput, cl Client) (*Me, Ses
 		if len(companies) == 0 {
 			return errs.E(errs.Forbidden, "this account no longer belongs to any company")
 		}
-		if err := q.ClearLoginFailures(ctx, keys[0]); err != nil {
-			return fmt.Errorf("clear failures: %w", err)
-		}
 		if sess, err = s.newSession(ctx, q, u.ID, companies[0].ID, cl); err != nil {
 			return err
 		}
@@ -140,6 +141,7 @@ func (s *Service) Login(ctx context.Context, in LoginInput, cl Client) (*Me, Ses
 	if err != nil {
 		return nil, SessionInfo{}, err
 	}
+	sess.Device = s.deviceCookie(email)
 	return me, sess, nil
 }
 
@@ -181,32 +183,37 @@ func (s *Service) SwitchCompany(ctx context.Context, p *tenancy.Principal, compa
 
 // AuthenticateSession resolves a session cookie's token to a principal. The
 // membership is joined on every request, so a removed member is out at once.
-func (s *Service) AuthenticateSession(ctx context.Context, token string) (*tenancy.Principal, error) {
+// A session ends when idle for SessionIdleTTL or SessionMaxTTL after sign-in.
+func (s *Service) AuthenticateSession(ctx context.Context, token string, cl Client) (*tenancy.Principal, error) {
 	q := s.db.Platform()
-	row, err := q.GetSessionPrincipal(ctx, hashToken(token))
+	now := s.now()
+	row, err := q.GetSessionPrincipal(ctx, dbq.GetSessionPrincipalParams{TokenHash: hashToken(token), ExpiresAt: now})
+	if (err == nil && now.Sub(row.CreatedAt) >= SessionMaxTTL) || db.IsNotFound(err) {
+		return nil, errs.E(errs.Unauthorized, "session expired or signed out")
+	}
 	if err != nil {
-		if db.IsNotFound(err) {
-			return nil, errs.E(errs.Unauthorized, "session expired or signed out")
-		}
 		return nil, fmt.Errorf("load session: %w", err)
 	}
-	if s.now().Sub(row.LastSeenAt) > sessionTouchStep {
-		if err := q.TouchSession(ctx, dbq.TouchSessionParams{ID: row.SessionID, ExpiresAt: s.now().Add(SessionTTL)}); err != nil {
+	if now.Sub(row.LastSeenAt) > sessionTouchStep || row.LastIp != cl.IP {
+		exp := earliest(now.Add(SessionIdleTTL), row.CreatedAt.Add(SessionMaxTTL))
+		if err := q.TouchSession(ctx, dbq.TouchSessionParams{ID: row.SessionID, Now: now, ExpiresAt: exp, Ip: cl.IP}); err != nil {
 			return nil, fmt.Errorf("touch session: %w", err)
 		}
 	}
 	return &tenancy.Principal{UserID: row.UserID, Email: row.Email, Name: row.Name, CompanyID: row.CompanyID,
-		Role: tenancy.Role(row.Role), PlatformAdmin: row.IsPlatformAdmin, SessionID: row.SessionID}, nil
+		Role: tenancy.Role(row.Role), PlatformAdmin: row.IsPlatformAdmin, SessionID: row.SessionID,
+		TwoFactorSetupRequired: row.RequireTwoFactor && !row.TwoFactor}, nil
 }
 
 // AuthenticateToken resolves an API token to a principal acting as the
-// member who created it, with that member's current role.
+// member who created it, with that member's current role. An expired token
+// is refused like a revoked one.
 func (s *Service) AuthenticateToken(ctx context.Context, token string) (*tenancy.Principal, error) {
 	q := s.db.Platform()
-	row, err := q.GetAPITokenPrincipal(ctx, hashToken(token))
+	row, err := q.GetAPITokenPrincipal(ctx, dbq.GetAPITokenPrincipalParams{TokenHash: hashToken(token), ExpiresAt: ptr(s.now())})
 	if err != nil {
 		if db.IsNotFound(err) {
-			return nil, errs.E(errs.Unauthorized, "invalid or revoked API token")
+			return nil, errs.E(errs.Unauthorized, "invalid, expired or revoked API token")
 		}
 		return nil, fmt.Errorf("load api token: %w", err)
 	}
@@ -233,3 +240,5 @@ func (s *Service) GrantPlatformAdmin(ctx context.Context, email string, grant bo
 		return s.audit(ctx, q, nil, nil, "platform_admin.grant", map[string]any{"email": email, "grant": grant})
 	})
 }
+
+func ptr[T any](v T) *T { return &v }

@@ -4,21 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"runtime"
-
-	"github.com/alexedwards/argon2id"
 )
-
-// PasswordParams are the argon2id parameters. Tests use cheaper ones.
-type PasswordParams = argon2id.Params
-
-// DefaultPasswordParams follow RFC 9106's second recommendation, scaled to
-// the machine: 64 MiB, 1 pass, all cores up to 4.
-func DefaultPasswordParams() *PasswordParams {
-	p := *argon2id.DefaultParams
-	p.Parallelism = uint8(min(runtime.NumCPU(), 4))
-	return &p
-}
 
 // newToken returns a random URL-safe secret and its SHA-256 hash. Only the
 // hash is stored: a leaked table cannot be replayed. SHA-256 suffices because

@@ -18,16 +18,23 @@ import (
 	"github.com/salescrm/crm/internal/db"
 	"github.com/salescrm/crm/internal/db/dbq"
 	"github.com/salescrm/crm/internal/errs"
+	"github.com/salescrm/crm/internal/secrets"
 	"github.com/salescrm/crm/internal/tenancy"
 )
 
 // Session and token lifetimes.
 const (
-	SessionTTL       = 30 * 24 * time.Hour
+	// SessionIdleTTL ends a session nobody used for that long.
+	SessionIdleTTL = 14 * 24 * time.Hour
+	// SessionMaxTTL ends every session that long after sign-in, used or not.
+	SessionMaxTTL    = 30 * 24 * time.Hour
 	sessionTouchStep = time.Minute
 	InviteTTL        = 7 * 24 * time.Hour
 	SessionCookie    = "crm_session"
-	apiTokenPrefix   = "crm_"
+	// DeviceCookie marks a browser that signed in to an account before; see ThrottleLimits.
+	DeviceCookie   = "crm_device"
+	DeviceTTL      = 365 * 24 * time.Hour
+	apiTokenPrefix = "crm_"
 )
 
 // Service is the account and access service.
@@ -35,7 +42,8 @@ type Service struct {
 	db        *db.DB
 	log       *slog.Logger
 	publicURL string
-	params    *PasswordParams
+	hasher    *Hasher
+	box       *secrets.Box // seals two-step secrets, signs device cookies
 	Throttle  ThrottleLimits
 	now       func() time.Time
 	// OnCompanyCreated runs in the sign-up transaction, already scoped to the
@@ -47,17 +55,27 @@ type Service struct {
 type Options struct {
 	PasswordParams *PasswordParams
 	Throttle       *ThrottleLimits
+	// HashSlots bounds concurrent password hashes (0: one per CPU);
+	// HashWait is how long a request waits for one before a 503.
+	HashSlots int
+	HashWait  time.Duration
+	// Now replaces the clock (tests).
+	Now func() time.Time
 }
 
 // NewService returns the service.
-func NewService(d *db.DB, log *slog.Logger, publicURL string, opt Options) *Service {
-	s := &Service{db: d, log: log, publicURL: strings.TrimRight(publicURL, "/"), params: opt.PasswordParams,
-		Throttle: DefaultThrottle, now: time.Now}
-	if s.params == nil {
-		s.params = DefaultPasswordParams()
+func NewService(d *db.DB, log *slog.Logger, publicURL string, box *secrets.Box, opt Options) *Service {
+	params := opt.PasswordParams
+	if params == nil {
+		params = DefaultPasswordParams()
 	}
+	s := &Service{db: d, log: log, publicURL: strings.TrimRight(publicURL, "/"), box: box,
+		hasher: NewHasher(params, opt.HashSlots, opt.HashWait), Throttle: DefaultThrottle, now: time.Now}
 	if opt.Throttle != nil {
 		s.Throttle = *opt.Throttle
+	}
+	if opt.Now != nil {
+		s.now = opt.Now
 	}
 	return s
 }
@@ -68,22 +86,28 @@ type Me struct {
 	Company   Company         `json:"company"`
 	Role      tenancy.Role    `json:"role" enum:"owner,admin,member"`
 	Companies []CompanyChoice `json:"companies" doc:"Every company this person belongs to; switch with /api/auth/switch-company."`
+	// TwoFactorSetupRequired: the company requires two-step sign-in and
+	// this person has not turned it on; only setting it up works until then.
+	TwoFactorSetupRequired bool `json:"two_factor_setup_required"`
 }
 
 // UserInfo is a login identity.
 type UserInfo struct {
-	ID              uuid.UUID `json:"id"`
-	Email           string    `json:"email"`
-	Name            string    `json:"name"`
-	IsPlatformAdmin bool      `json:"is_platform_admin"`
+	ID              uuid.UUID  `json:"id"`
+	Email           string     `json:"email"`
+	Name            string     `json:"name"`
+	IsPlatformAdmin bool       `json:"is_platform_admin"`
+	TwoFactor       bool       `json:"two_factor" doc:"Two-step sign-in (an authenticator app) is on."`
+	PasswordChanged *time.Time `json:"password_changed_at" nullable:"true"`
 }
 
 // Company is a tenant's profile.
 type Company struct {
-	ID        uuid.UUID `json:"id"`
-	Name      string    `json:"name"`
-	Timezone  string    `json:"timezone"`
-	CreatedAt time.Time `json:"created_at"`
+	ID               uuid.UUID `json:"id"`
+	Name             string    `json:"name"`
+	Timezone         string    `json:"timezone"`
+	RequireTwoFactor bool      `json:"require_two_factor" doc:"Every member must use two-step sign-in."`
+	CreatedAt        time.Time `json:"created_at"`
 }
 
 // CompanyChoice is one of a person's companies.
@@ -97,6 +121,8 @@ type CompanyChoice struct {
 type SessionInfo struct {
 	Token     string
 	ExpiresAt time.Time
+	// Device is a new device cookie value for the browser (empty: keep its own).
+	Device string
 }
 
 // Client describes the caller for sessions and throttling.
@@ -106,7 +132,7 @@ type Client struct {
 }
 
 func companyOf(c dbq.Company) Company {
-	return Company{ID: c.ID, Name: c.Name, Timezone: c.Timezone, CreatedAt: c.CreatedAt}
+	return Company{ID: c.ID, Name: c.Name, Timezone: c.Timezone, RequireTwoFactor: c.RequireTwoFactor, CreatedAt: c.CreatedAt}
 }
 
 // Me returns the principal's view of themselves.
@@ -134,8 +160,10 @@ func loadMe(ctx context.Context, q *db.Q, userID, companyID uuid.UUID) (*Me, err
 		return nil, fmt.Errorf("list companies of %s: %w", userID, err)
 	}
 	me := &Me{
-		User:    UserInfo{ID: u.ID, Email: u.Email, Name: u.Name, IsPlatformAdmin: u.IsPlatformAdmin},
-		Company: companyOf(c),
+		User: UserInfo{ID: u.ID, Email: u.Email, Name: u.Name, IsPlatformAdmin: u.IsPlatformAdmin,
+			TwoFactor: u.TotpEnabledAt != nil, PasswordChanged: u.PasswordChangedAt},
+		Company:                companyOf(c),
+		TwoFactorSetupRequired: c.RequireTwoFactor && u.TotpEnabledAt == nil,
 	}
 	for _, r := range rows {
 		me.Companies = append(me.Companies, CompanyChoice{ID: r.ID, Name: r.Name, Role: tenancy.Role(r.Role)})
@@ -149,15 +177,17 @@ func loadMe(ctx context.Context, q *db.Q, userID, companyID uuid.UUID) (*Me, err
 // newSession stores a session for userID bound to companyID.
 func (s *Service) newSession(ctx context.Context, q *db.Q, userID, companyID uuid.UUID, cl Client) (SessionInfo, error) {
 	token, hash := newToken("")
-	exp := s.now().Add(SessionTTL)
+	now := s.now()
 	err := q.CreateSession(ctx, dbq.CreateSessionParams{
 		ID: uuid.Must(uuid.NewV7()), TokenHash: hash, UserID: userID, CompanyID: companyID,
-		ExpiresAt: exp, UserAgent: truncate(cl.UserAgent, 300), Ip: cl.IP,
+		ExpiresAt: now.Add(SessionIdleTTL), UserAgent: truncate(cl.UserAgent, 300), Ip: cl.IP,
 	})
 	if err != nil {
 		return SessionInfo{}, fmt.Errorf("create session: %w", err)
 	}
-	return SessionInfo{Token: token, ExpiresAt: exp}, nil
+	// The cookie lives as long as the session can; the server ends it
+	// earlier when it is idle.
+	return SessionInfo{Token: token, ExpiresAt: now.Add(SessionMaxTTL)}, nil
 }
 
 func (s *Service) audit(ctx context.Context, q *db.Q, actor *uuid.UUID, company *uuid.UUID, action string, detail map[string]any) error {
@@ -182,7 +212,7 @@ func normalizeEmail(field, email string, fe *errs.Fields) string {
 	return email
 }
 
-func checkPassword(field, pw string, fe *errs.Fields) {
+func checkNewPassword(field, pw string, fe *errs.Fields) {
 	n := utf8.RuneCountInString(pw)
 	if n < 8 {
 		fe.Add(field, "must be at least 8 characters", nil)

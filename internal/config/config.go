@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -30,10 +31,19 @@ type Config struct {
 	TwilioAPIURL        string // Twilio's REST API; tests point it at a fake
 	SecretKey           []byte // 32 bytes, AES-256
 	SecretKeyID         string
-	PGPort              int // port of the private cluster
-	Seed                bool
-	LogLevel            string
-	ShutdownTimeout     time.Duration
+	// OldSecretKeys (id → key) still open values sealed before a rotation.
+	OldSecretKeys map[string][]byte
+	PGPort        int // port of the private cluster
+	Seed          bool
+	// SeedExplicit is set when CRM_SEED was given: only then is the demo
+	// loaded into a database other than the private cluster.
+	SeedExplicit    bool
+	LogLevel        string
+	ShutdownTimeout time.Duration
+	// TrustedProxies are the peers whose X-Forwarded-For is believed.
+	TrustedProxies []netip.Prefix
+	// MetricsAddr serves /metrics on its own listener (and not on Addr) when set.
+	MetricsAddr string
 }
 
 // Production reports whether the server runs in production mode.
@@ -98,6 +108,7 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.PGPort, err = strconv.Atoi(port); err != nil || c.PGPort <= 0 || c.PGPort > 65535 {
 		bad("CRM_PG_PORT", "must be a TCP port")
 	}
+	c.SeedExplicit = getenv("CRM_SEED") != ""
 	seed := orDefault(getenv("CRM_SEED"), strconv.FormatBool(c.Env == "development"))
 	if c.Seed, err = strconv.ParseBool(seed); err != nil {
 		bad("CRM_SEED", "must be true or false")
@@ -108,6 +119,36 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 	}
 
+	if v := getenv("CRM_TRUSTED_PROXIES"); v != "" {
+		if c.TrustedProxies, err = parsePrefixes(v); err != nil {
+			bad("CRM_TRUSTED_PROXIES", err.Error())
+		}
+	}
+	if c.MetricsAddr = getenv("CRM_METRICS_ADDR"); c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			bad("CRM_METRICS_ADDR", "must be host:port or :port")
+		}
+	}
+	old, err := secret(getenv, "CRM_SECRET_KEYS_OLD")
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if old != "" {
+		c.OldSecretKeys = map[string][]byte{}
+		for _, item := range strings.Split(old, ",") {
+			item = strings.TrimSpace(item)
+			if !strings.Contains(item, ":") {
+				bad("CRM_SECRET_KEYS_OLD", "each key must be id:key (a comma-separated list)")
+				continue
+			}
+			k, id, err := parseKey(item)
+			if err != nil {
+				bad("CRM_SECRET_KEYS_OLD", err.Error())
+				continue
+			}
+			c.OldSecretKeys[id] = k
+		}
+	}
 	key, err := secret(getenv, "CRM_SECRET_KEY")
 	if err != nil {
 		errs = append(errs, err)
@@ -119,6 +160,9 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 	case c.Production():
 		bad("CRM_SECRET_KEY", "is required in production")
+	}
+	if _, clash := c.OldSecretKeys[c.SecretKeyID]; clash && c.SecretKeyID != "" {
+		bad("CRM_SECRET_KEYS_OLD", "holds the id of CRM_SECRET_KEY ("+c.SecretKeyID+"); give the new key a new id")
 	}
 	if c.Production() {
 		if c.DatabaseURL == "" {
@@ -177,6 +221,27 @@ func parseKey(s string) ([]byte, string, error) {
 	return b, id, nil
 }
 
+// parsePrefixes reads a comma-separated list of addresses and CIDR prefixes.
+func parsePrefixes(v string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, item := range strings.Split(v, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(item); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(item)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an IP address or CIDR prefix", item)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
+}
+
 // secret reads NAME, or the file named by NAME_FILE.
 func secret(getenv func(string) string, name string) (string, error) {
 	if f := getenv(name + "_FILE"); f != "" {
@@ -201,7 +266,8 @@ func (c Config) Redacted() map[string]any {
 	return map[string]any{
 		"env": c.Env, "addr": c.Addr, "data_dir": c.DataDir, "public_url": c.PublicURL, "twilio_api_url": c.TwilioAPIURL,
 		"database_url": redactURL(c.DatabaseURL), "private_cluster": c.DatabaseURL == "",
-		"secret_key_id": c.SecretKeyID, "seed": c.Seed,
+		"secret_key_id": c.SecretKeyID, "seed": c.Seed, "old_secret_keys": len(c.OldSecretKeys),
+		"trusted_proxies": len(c.TrustedProxies), "metrics_addr": c.MetricsAddr,
 	}
 }
 

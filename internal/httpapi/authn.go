@@ -47,7 +47,7 @@ func (s *Server) authenticate(ctx huma.Context, next func(huma.Context)) {
 		}
 		p, err = s.deps.Auth.AuthenticateToken(ctx.Context(), strings.TrimSpace(token))
 	} else if c, cerr := huma.ReadCookie(ctx, auth.SessionCookie); cerr == nil && c.Value != "" {
-		p, err = s.deps.Auth.AuthenticateSession(ctx.Context(), c.Value)
+		p, err = s.deps.Auth.AuthenticateSession(ctx.Context(), c.Value, clientOf(ctx.Context()))
 	} else {
 		_ = huma.WriteErr(s.api, ctx, http.StatusUnauthorized, "sign in, or send an API token")
 		return
@@ -58,6 +58,11 @@ func (s *Server) authenticate(ctx huma.Context, next func(huma.Context)) {
 	}
 	if info != nil {
 		info.Set(func(i *logctx.Info) { i.CompanyID, i.UserID = p.CompanyID.String(), p.UserID.String() })
+	}
+	if p.TwoFactorSetupRequired && !setupOnlyOperations[op.OperationID] {
+		_ = huma.WriteErr(s.api, ctx, http.StatusForbidden,
+			"your company requires two-step sign-in: turn it on in your account's security settings first")
+		return
 	}
 	switch access {
 	case Admin:

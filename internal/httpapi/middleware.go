@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -69,7 +70,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		}
 		info := &logctx.Info{RequestID: id}
 		ctx := logctx.With(r.Context(), info)
-		ctx = withClient(ctx, auth.Client{IP: clientIP(r), UserAgent: r.UserAgent()})
+		ctx = withClient(ctx, auth.Client{IP: clientIP(r, s.deps.TrustedProxies), UserAgent: r.UserAgent()})
 		w.Header().Set("X-Request-Id", id)
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
@@ -86,12 +87,13 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			if route == "" {
 				route = routeGroup(r.URL.Path)
 			}
+			method := metricMethod(r.Method)
 			status := sw.status
 			if status == 0 {
 				status = http.StatusOK
 			}
 			d := time.Since(start)
-			s.m.requests.WithLabelValues(route, r.Method, strconv.Itoa(status)).Inc()
+			s.m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
 			s.m.duration.WithLabelValues(route).Observe(d.Seconds())
 			level := slog.LevelInfo
 			if status >= 500 {
@@ -100,7 +102,10 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			if route == "/healthz" || route == "/readyz" || route == "/metrics" {
 				level = slog.LevelDebug
 			}
-			s.log.Log(ctx, level, "request", "method", r.Method, "route", route, "path", r.URL.Path,
+			// The route template, never the raw path: paths carry secrets
+			// (invite links) and client-chosen text. Path ids are in the
+			// template's place; the request id ties a line to its trace.
+			s.log.Log(ctx, level, "request", "method", method, "route", route,
 				"status", status, "bytes", sw.bytes, "duration_ms", float64(d.Microseconds())/1000)
 			if v == http.ErrAbortHandler {
 				// A streamed response broke off: let net/http cut the
@@ -132,12 +137,55 @@ func newRequestID() string {
 	return hex.EncodeToString(b)
 }
 
-func clientIP(r *http.Request) string {
+// metricMethod keeps the method label bounded: clients choose the method.
+func metricMethod(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions:
+		return m
+	}
+	return "OTHER"
+}
+
+// clientIP is the address throttles and sessions see. The socket's peer,
+// unless that peer is a trusted proxy: then the right-most address in
+// X-Forwarded-For that is not itself a trusted proxy (each proxy appends the
+// address it saw, so everything left of the last untrusted hop could have
+// been written by the client).
+func clientIP(r *http.Request, trusted []netip.Prefix) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
 	}
-	return host
+	peer, err := netip.ParseAddr(host)
+	if err != nil || !isTrusted(peer.Unmap(), trusted) {
+		return host
+	}
+	client := peer.Unmap()
+	hops := r.Header.Values("X-Forwarded-For")
+	for i := len(hops) - 1; i >= 0; i-- {
+		parts := strings.Split(hops[i], ",")
+		for j := len(parts) - 1; j >= 0; j-- {
+			a, err := netip.ParseAddr(strings.TrimSpace(parts[j]))
+			if err != nil {
+				// Garbage where an address should be: trust nothing further left.
+				return client.String()
+			}
+			client = a.Unmap()
+			if !isTrusted(client, trusted) {
+				return client.String()
+			}
+		}
+	}
+	return client.String()
+}
+
+func isTrusted(a netip.Addr, trusted []netip.Prefix) bool {
+	for _, p := range trusted {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }
 
 // secureHeaders sets the headers every response carries.

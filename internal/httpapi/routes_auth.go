@@ -13,7 +13,7 @@ import (
 )
 
 type meOutput struct {
-	SetCookie http.Cookie `header:"Set-Cookie"`
+	SetCookie []http.Cookie `header:"Set-Cookie"`
 	Body      *auth.Me
 }
 
@@ -25,33 +25,46 @@ type logoutOutput struct {
 	SetCookie http.Cookie `header:"Set-Cookie"`
 }
 
-func (s *Server) sessionCookie(sess auth.SessionInfo) http.Cookie {
-	return http.Cookie{Name: auth.SessionCookie, Value: sess.Token, Path: "/", Expires: sess.ExpiresAt,
-		MaxAge: int(time.Until(sess.ExpiresAt).Seconds()), HttpOnly: true, Secure: s.deps.SecureCookies, SameSite: http.SameSiteLaxMode}
+// signedIn answers a new session: its cookie, and the device cookie that
+// lets this browser's later logins be counted apart (see auth.ThrottleLimits).
+func (s *Server) signedIn(me *auth.Me, sess auth.SessionInfo) *meOutput {
+	out := &meOutput{Body: me, SetCookie: []http.Cookie{{Name: auth.SessionCookie, Value: sess.Token, Path: "/", Expires: sess.ExpiresAt,
+		MaxAge: int(time.Until(sess.ExpiresAt).Seconds()), HttpOnly: true, Secure: s.deps.SecureCookies, SameSite: http.SameSiteLaxMode}}}
+	if sess.Device != "" {
+		out.SetCookie = append(out.SetCookie, http.Cookie{Name: auth.DeviceCookie, Value: sess.Device, Path: "/api/auth",
+			MaxAge: int(auth.DeviceTTL.Seconds()), HttpOnly: true, Secure: s.deps.SecureCookies, SameSite: http.SameSiteStrictMode})
+	}
+	return out
 }
 
 func (s *Server) registerAuth() {
 	tags := []string{"Auth"}
 	register(s, huma.Operation{OperationID: "signup", Method: http.MethodPost, Path: "/api/auth/signup", Tags: tags,
-		Summary: "Sign up a company", Description: "Creates a company with the caller as its owner, and signs them in.",
-		DefaultStatus: http.StatusCreated, Errors: []int{409, 422}}, Public, false,
+		Summary: "Sign up a company", Description: "Creates a company with the caller as its owner, and signs them in. " +
+			"Sign-ups per client address are limited (429 with Retry-After).",
+		DefaultStatus: http.StatusCreated, Errors: []int{409, 422, 429, 503}}, Public, false,
 		func(ctx context.Context, in *struct{ Body auth.SignupInput }) (*meOutput, error) {
 			me, sess, err := s.deps.Auth.Signup(ctx, in.Body, clientOf(ctx))
 			if err != nil {
 				return nil, err
 			}
-			return &meOutput{SetCookie: s.sessionCookie(sess), Body: me}, nil
+			return s.signedIn(me, sess), nil
 		})
 
 	register(s, huma.Operation{OperationID: "login", Method: http.MethodPost, Path: "/api/auth/login", Tags: tags,
-		Summary: "Sign in", Description: "Repeated failures per email and per address answer 429 with Retry-After.",
-		Errors: []int{401, 429}}, Public, false,
-		func(ctx context.Context, in *struct{ Body auth.LoginInput }) (*meOutput, error) {
-			me, sess, err := s.deps.Auth.Login(ctx, in.Body, clientOf(ctx))
+		Summary: "Sign in", Description: "Guesses are counted per email and address, per email, per address, and per " +
+			"browser that signed in before (the crm_device cookie); past a limit the answer is 429 with Retry-After. " +
+			"An account with two-step sign-in answers 401 with a field error on body.code until the code is sent too.",
+		Errors: []int{401, 429, 503}}, Public, false,
+		func(ctx context.Context, in *struct {
+			Device string `cookie:"crm_device" maxLength:"200"`
+			Body   auth.LoginInput
+		}) (*meOutput, error) {
+			me, sess, err := s.deps.Auth.Login(ctx, in.Body, clientOf(ctx), in.Device)
 			if err != nil {
 				return nil, err
 			}
-			return &meOutput{SetCookie: s.sessionCookie(sess), Body: me}, nil
+			return s.signedIn(me, sess), nil
 		})
 
 	register(s, huma.Operation{OperationID: "logout", Method: http.MethodPost, Path: "/api/auth/logout", Tags: tags,
@@ -97,8 +110,9 @@ func (s *Server) registerAuth() {
 		})
 
 	register(s, huma.Operation{OperationID: "acceptInvite", Method: http.MethodPost, Path: "/api/auth/invites/{token}/accept", Tags: tags,
-		Summary: "Accept an invite", Description: "Joins the company (creating the account when the email has none) and signs in.",
-		Errors: []int{404, 422}}, Public, false,
+		Summary: "Accept an invite with a new account", Description: "Creates the invitee's account, joins the company and signs in. " +
+			"An address that already has an account answers 409: sign in as it and use joinInvite. No password is ever checked here.",
+		Errors: []int{404, 409, 422, 429, 503}}, Public, false,
 		func(ctx context.Context, in *struct {
 			Token string `path:"token" maxLength:"100"`
 			Body  auth.AcceptInput
@@ -107,7 +121,17 @@ func (s *Server) registerAuth() {
 			if err != nil {
 				return nil, err
 			}
-			return &meOutput{SetCookie: s.sessionCookie(sess), Body: me}, nil
+			return s.signedIn(me, sess), nil
+		})
+
+	register(s, huma.Operation{OperationID: "joinInvite", Method: http.MethodPost, Path: "/api/auth/invites/{token}/join", Tags: tags,
+		Summary: "Accept an invite as the signed-in person", Description: "The signed-in email must be the invite's; " +
+			"the session moves into the company.", Errors: []int{403, 404}}, Member, false,
+		func(ctx context.Context, in *struct {
+			Token string `path:"token" maxLength:"100"`
+		}) (*meOnly, error) {
+			me, err := s.deps.Auth.JoinInvite(ctx, principal(ctx), in.Token)
+			return &meOnly{Body: me}, err
 		})
 }
 

@@ -49,7 +49,9 @@ func (s *Server) registerOps() {
 			h.Body.Status = "ok"
 			return h, nil
 		})
-	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.deps.Registry, promhttp.HandlerOpts{}))
+	if !s.deps.MetricsElsewhere {
+		s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.deps.Registry, promhttp.HandlerOpts{}))
+	}
 }
 
 func (s *Server) registerAdmin() {

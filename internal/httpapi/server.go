@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"path"
 	"reflect"
 	"sort"
@@ -52,6 +53,10 @@ type Deps struct {
 	Web           http.Handler // the embedded web app; nil serves a notice
 	Registry      *prometheus.Registry
 	Version       string
+	// TrustedProxies are the peers whose X-Forwarded-For names the client.
+	TrustedProxies []netip.Prefix
+	// MetricsElsewhere: /metrics is served on CRM_METRICS_ADDR, not here.
+	MetricsElsewhere bool
 }
 
 // Server is the HTTP API.
@@ -137,6 +142,7 @@ func New(d Deps) *Server {
 	s.api = humago.New(s.mux, NewAPIConfig(d.Version))
 	s.api.UseMiddleware(s.authenticate)
 	s.registerAuth()
+	s.registerAccount()
 	s.registerCompany()
 	s.registerContacts()
 	s.registerPipelines()

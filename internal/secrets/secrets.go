@@ -8,12 +8,16 @@
 package secrets
 
 import (
+	"context"
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/google/uuid"
@@ -27,12 +31,13 @@ var ErrCannotOpen = errors.New("secrets: cannot open sealed value")
 type Box struct {
 	current string
 	aeads   map[string]cipher.AEAD
+	macKeys map[string][]byte // per key id, derived for signing (never the encryption key itself)
 }
 
 // NewBox returns a box sealing with the key named currentID; old keys (id →
 // 32-byte key) still open values sealed under them.
 func NewBox(currentID string, current []byte, old map[string][]byte) (*Box, error) {
-	b := &Box{current: currentID, aeads: map[string]cipher.AEAD{}}
+	b := &Box{current: currentID, aeads: map[string]cipher.AEAD{}, macKeys: map[string][]byte{}}
 	add := func(id string, key []byte) error {
 		if id == "" || strings.Contains(id, ":") {
 			return fmt.Errorf("secrets: key id %q must be non-empty and without ':'", id)
@@ -49,6 +54,9 @@ func NewBox(currentID string, current []byte, old map[string][]byte) (*Box, erro
 			return err
 		}
 		b.aeads[id] = aead
+		m := hmac.New(sha256.New, key)
+		m.Write([]byte("crm signing key v1"))
+		b.macKeys[id] = m.Sum(nil)
 		return nil
 	}
 	for id, key := range old {
@@ -98,4 +106,92 @@ func (b *Box) Open(companyID uuid.UUID, value string) (string, error) {
 func (b *Box) NeedsRotation(value string) bool {
 	parts := strings.SplitN(value, ":", 3)
 	return len(parts) != 3 || parts[1] != b.current
+}
+
+// KeyID returns the id a sealed value names, or "" when it is malformed.
+func KeyID(value string) string {
+	parts := strings.SplitN(value, ":", 3)
+	if len(parts) != 3 || parts[0] != "v1" {
+		return ""
+	}
+	return parts[1]
+}
+
+// Has reports whether the box holds the key with id.
+func (b *Box) Has(id string) bool { _, ok := b.aeads[id]; return ok }
+
+// Current is the id of the key new values are sealed under.
+func (b *Box) Current() string { return b.current }
+
+// Reseal opens value and seals it again under the current key.
+func (b *Box) Reseal(companyID uuid.UUID, value string) (string, error) {
+	plain, err := b.Open(companyID, value)
+	if err != nil {
+		return "", err
+	}
+	return b.Seal(companyID, plain)
+}
+
+// Sign returns an HMAC-SHA256 of msg for purpose under a key derived from
+// the current key: "<key id>.<base64url mac>". Purposes keep a signature
+// made for one use (a device cookie) from being valid for another.
+func (b *Box) Sign(purpose string, msg []byte) string {
+	return b.current + "." + base64.RawURLEncoding.EncodeToString(b.mac(b.current, purpose, msg))
+}
+
+// Verify checks a signature made by Sign, under the current or an old key.
+func (b *Box) Verify(purpose string, msg []byte, sig string) bool {
+	id, enc, ok := strings.Cut(sig, ".")
+	if !ok {
+		return false
+	}
+	if _, known := b.macKeys[id]; !known {
+		return false
+	}
+	got, err := base64.RawURLEncoding.DecodeString(enc)
+	return err == nil && hmac.Equal(got, b.mac(id, purpose, msg))
+}
+
+func (b *Box) mac(id, purpose string, msg []byte) []byte {
+	m := hmac.New(sha256.New, b.macKeys[id])
+	m.Write([]byte(purpose))
+	m.Write([]byte{0})
+	m.Write(msg)
+	return m.Sum(nil)
+}
+
+// A Holder is a package that keeps sealed values in its tables. The server
+// checks every holder's key ids at start (a value under a key it does not
+// have would fail at the first use, say every webhook of a company), and
+// `crm secrets rotate` re-seals every holder's values under the current key.
+type Holder interface {
+	// Name says what the values are ("Twilio auth tokens").
+	Name() string
+	// KeyIDs counts the stored values per key id ("" for malformed ones).
+	KeyIDs(ctx context.Context) (map[string]int, error)
+	// Reseal re-seals every value not under the current key, calling
+	// progress after each one, and returns how many it re-sealed.
+	Reseal(ctx context.Context, progress func()) (int, error)
+}
+
+// CheckKeys fails when any holder has a value sealed under a key id the box
+// lacks, naming the holder, the key id and how many values.
+func CheckKeys(ctx context.Context, b *Box, holders []Holder) error {
+	var missing []string
+	for _, h := range holders {
+		ids, err := h.KeyIDs(ctx)
+		if err != nil {
+			return fmt.Errorf("read %s: %w", h.Name(), err)
+		}
+		for id, n := range ids {
+			if !b.Has(id) {
+				missing = append(missing, fmt.Sprintf("%d %s sealed under key %q", n, h.Name(), id))
+			}
+		}
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return fmt.Errorf("secrets: %s; give that key in CRM_SECRET_KEYS_OLD (id:key), or CRM_SECRET_KEY", strings.Join(missing, "; "))
+	}
+	return nil
 }

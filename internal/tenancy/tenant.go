@@ -48,6 +48,10 @@ type Principal struct {
 	PlatformAdmin bool
 	SessionID     uuid.UUID // zero for API tokens
 	APITokenID    uuid.UUID // zero for sessions
+	// TwoFactorSetupRequired is set when the company requires two-step
+	// sign-in and this person has not turned it on: until they do, their
+	// session reaches only the operations that set it up.
+	TwoFactorSetupRequired bool
 }
 
 type ctxKey struct{}

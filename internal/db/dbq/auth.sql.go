@@ -25,35 +25,25 @@ func (q *Queries) AcceptInvite(ctx context.Context, id uuid.UUID) (int64, error)
 	return result.RowsAffected(), nil
 }
 
-const clearLoginFailures = `-- name: ClearLoginFailures :exec
-DELETE FROM login_failures WHERE key = $1
+const clearThrottle = `-- name: ClearThrottle :exec
+DELETE FROM auth_throttle WHERE key = $1
 `
 
-func (q *Queries) ClearLoginFailures(ctx context.Context, key string) error {
-	_, err := q.db.Exec(ctx, clearLoginFailures, key)
+func (q *Queries) ClearThrottle(ctx context.Context, key string) error {
+	_, err := q.db.Exec(ctx, clearThrottle, key)
 	return err
 }
 
-const countLoginFailures = `-- name: CountLoginFailures :one
-SELECT count(*)::int AS failures, coalesce(min(failed_at), now())::timestamptz AS oldest
-FROM login_failures WHERE key = $1 AND failed_at > $2
+const companyMembersWithoutTwoFactor = `-- name: CompanyMembersWithoutTwoFactor :one
+SELECT count(*)::int FROM memberships m JOIN users u ON u.id = m.user_id
+WHERE m.company_id = $1 AND u.totp_enabled_at IS NULL
 `
 
-type CountLoginFailuresParams struct {
-	Key      string
-	FailedAt time.Time
-}
-
-type CountLoginFailuresRow struct {
-	Failures int32
-	Oldest   time.Time
-}
-
-func (q *Queries) CountLoginFailures(ctx context.Context, arg CountLoginFailuresParams) (CountLoginFailuresRow, error) {
-	row := q.db.QueryRow(ctx, countLoginFailures, arg.Key, arg.FailedAt)
-	var i CountLoginFailuresRow
-	err := row.Scan(&i.Failures, &i.Oldest)
-	return i, err
+func (q *Queries) CompanyMembersWithoutTwoFactor(ctx context.Context, companyID uuid.UUID) (int32, error) {
+	row := q.db.QueryRow(ctx, companyMembersWithoutTwoFactor, companyID)
+	var column_1 int32
+	err := row.Scan(&column_1)
+	return column_1, err
 }
 
 const countOwners = `-- name: CountOwners :one
@@ -67,9 +57,20 @@ func (q *Queries) CountOwners(ctx context.Context, companyID uuid.UUID) (int64, 
 	return count, err
 }
 
+const countRecoveryCodes = `-- name: CountRecoveryCodes :one
+SELECT count(*)::int FROM user_recovery_codes WHERE user_id = $1 AND used_at IS NULL
+`
+
+func (q *Queries) CountRecoveryCodes(ctx context.Context, userID uuid.UUID) (int32, error) {
+	row := q.db.QueryRow(ctx, countRecoveryCodes, userID)
+	var column_1 int32
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
 const createAPIToken = `-- name: CreateAPIToken :one
-INSERT INTO api_tokens (id, company_id, user_id, name, token_prefix, token_hash)
-VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, company_id, user_id, name, token_prefix, token_hash, created_at, last_used_at
+INSERT INTO api_tokens (id, company_id, user_id, name, token_prefix, token_hash, expires_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, company_id, user_id, name, token_prefix, token_hash, created_at, last_used_at, expires_at
 `
 
 type CreateAPITokenParams struct {
@@ -79,6 +80,7 @@ type CreateAPITokenParams struct {
 	Name        string
 	TokenPrefix string
 	TokenHash   []byte
+	ExpiresAt   *time.Time
 }
 
 func (q *Queries) CreateAPIToken(ctx context.Context, arg CreateAPITokenParams) (ApiToken, error) {
@@ -89,6 +91,7 @@ func (q *Queries) CreateAPIToken(ctx context.Context, arg CreateAPITokenParams) 
 		arg.Name,
 		arg.TokenPrefix,
 		arg.TokenHash,
+		arg.ExpiresAt,
 	)
 	var i ApiToken
 	err := row.Scan(
@@ -100,12 +103,13 @@ func (q *Queries) CreateAPIToken(ctx context.Context, arg CreateAPITokenParams) 
 		&i.TokenHash,
 		&i.CreatedAt,
 		&i.LastUsedAt,
+		&i.ExpiresAt,
 	)
 	return i, err
 }
 
 const createCompany = `-- name: CreateCompany :one
-INSERT INTO companies (id, name) VALUES ($1, $2) RETURNING id, name, timezone, created_at, updated_at
+INSERT INTO companies (id, name) VALUES ($1, $2) RETURNING id, name, timezone, created_at, updated_at, require_two_factor
 `
 
 type CreateCompanyParams struct {
@@ -122,6 +126,7 @@ func (q *Queries) CreateCompany(ctx context.Context, arg CreateCompanyParams) (C
 		&i.Timezone,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.RequireTwoFactor,
 	)
 	return i, err
 }
@@ -210,7 +215,7 @@ func (q *Queries) CreateSession(ctx context.Context, arg CreateSessionParams) er
 }
 
 const createUser = `-- name: CreateUser :one
-INSERT INTO users (id, email, name, password_hash) VALUES ($1, $2, $3, $4) RETURNING id, email, name, password_hash, is_platform_admin, created_at, updated_at
+INSERT INTO users (id, email, name, password_hash) VALUES ($1, $2, $3, $4) RETURNING id, email, name, password_hash, is_platform_admin, created_at, updated_at, totp_secret, totp_pending_secret, totp_enabled_at, password_changed_at
 `
 
 type CreateUserParams struct {
@@ -236,6 +241,10 @@ func (q *Queries) CreateUser(ctx context.Context, arg CreateUserParams) (User, e
 		&i.IsPlatformAdmin,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.TotpSecret,
+		&i.TotpPendingSecret,
+		&i.TotpEnabledAt,
+		&i.PasswordChangedAt,
 	)
 	return i, err
 }
@@ -258,11 +267,11 @@ func (q *Queries) DeleteAPIToken(ctx context.Context, arg DeleteAPITokenParams) 
 }
 
 const deleteExpiredSessions = `-- name: DeleteExpiredSessions :execrows
-DELETE FROM sessions WHERE expires_at < now()
+DELETE FROM sessions WHERE expires_at < $1
 `
 
-func (q *Queries) DeleteExpiredSessions(ctx context.Context) (int64, error) {
-	result, err := q.db.Exec(ctx, deleteExpiredSessions)
+func (q *Queries) DeleteExpiredSessions(ctx context.Context, expiresAt time.Time) (int64, error) {
+	result, err := q.db.Exec(ctx, deleteExpiredSessions, expiresAt)
 	if err != nil {
 		return 0, err
 	}
@@ -286,6 +295,23 @@ func (q *Queries) DeleteInvite(ctx context.Context, arg DeleteInviteParams) (int
 	return result.RowsAffected(), nil
 }
 
+const deleteInvitesBy = `-- name: DeleteInvitesBy :execrows
+DELETE FROM invites WHERE company_id = $1 AND invited_by = $2 AND accepted_at IS NULL
+`
+
+type DeleteInvitesByParams struct {
+	CompanyID uuid.UUID
+	InvitedBy *uuid.UUID
+}
+
+func (q *Queries) DeleteInvitesBy(ctx context.Context, arg DeleteInvitesByParams) (int64, error) {
+	result, err := q.db.Exec(ctx, deleteInvitesBy, arg.CompanyID, arg.InvitedBy)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const deleteMembership = `-- name: DeleteMembership :execrows
 DELETE FROM memberships WHERE company_id = $1 AND user_id = $2
 `
@@ -303,6 +329,32 @@ func (q *Queries) DeleteMembership(ctx context.Context, arg DeleteMembershipPara
 	return result.RowsAffected(), nil
 }
 
+const deleteOtherSessions = `-- name: DeleteOtherSessions :execrows
+DELETE FROM sessions WHERE user_id = $1 AND id <> $2
+`
+
+type DeleteOtherSessionsParams struct {
+	UserID uuid.UUID
+	ID     uuid.UUID
+}
+
+func (q *Queries) DeleteOtherSessions(ctx context.Context, arg DeleteOtherSessionsParams) (int64, error) {
+	result, err := q.db.Exec(ctx, deleteOtherSessions, arg.UserID, arg.ID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const deleteRecoveryCodes = `-- name: DeleteRecoveryCodes :exec
+DELETE FROM user_recovery_codes WHERE user_id = $1
+`
+
+func (q *Queries) DeleteRecoveryCodes(ctx context.Context, userID uuid.UUID) error {
+	_, err := q.db.Exec(ctx, deleteRecoveryCodes, userID)
+	return err
+}
+
 const deleteSession = `-- name: DeleteSession :exec
 DELETE FROM sessions WHERE id = $1
 `
@@ -312,14 +364,75 @@ func (q *Queries) DeleteSession(ctx context.Context, id uuid.UUID) error {
 	return err
 }
 
+const deleteUserAPITokens = `-- name: DeleteUserAPITokens :execrows
+DELETE FROM api_tokens WHERE user_id = $1
+`
+
+func (q *Queries) DeleteUserAPITokens(ctx context.Context, userID uuid.UUID) (int64, error) {
+	result, err := q.db.Exec(ctx, deleteUserAPITokens, userID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const deleteUserSession = `-- name: DeleteUserSession :execrows
+DELETE FROM sessions WHERE id = $1 AND user_id = $2
+`
+
+type DeleteUserSessionParams struct {
+	ID     uuid.UUID
+	UserID uuid.UUID
+}
+
+func (q *Queries) DeleteUserSession(ctx context.Context, arg DeleteUserSessionParams) (int64, error) {
+	result, err := q.db.Exec(ctx, deleteUserSession, arg.ID, arg.UserID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const disableTOTP = `-- name: DisableTOTP :exec
+UPDATE users SET totp_secret = NULL, totp_pending_secret = NULL, totp_enabled_at = NULL WHERE id = $1
+`
+
+func (q *Queries) DisableTOTP(ctx context.Context, id uuid.UUID) error {
+	_, err := q.db.Exec(ctx, disableTOTP, id)
+	return err
+}
+
+const enableTOTP = `-- name: EnableTOTP :execrows
+UPDATE users SET totp_secret = totp_pending_secret, totp_pending_secret = NULL, totp_enabled_at = $2
+WHERE id = $1 AND totp_pending_secret IS NOT NULL
+`
+
+type EnableTOTPParams struct {
+	ID            uuid.UUID
+	TotpEnabledAt *time.Time
+}
+
+func (q *Queries) EnableTOTP(ctx context.Context, arg EnableTOTPParams) (int64, error) {
+	result, err := q.db.Exec(ctx, enableTOTP, arg.ID, arg.TotpEnabledAt)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const getAPITokenPrincipal = `-- name: GetAPITokenPrincipal :one
 SELECT t.id AS token_id, t.last_used_at, u.id AS user_id, u.email, u.name, u.is_platform_admin,
        m.company_id, m.role
 FROM api_tokens t
 JOIN users u ON u.id = t.user_id
 JOIN memberships m ON m.company_id = t.company_id AND m.user_id = t.user_id
-WHERE t.token_hash = $1
+WHERE t.token_hash = $1 AND (t.expires_at IS NULL OR t.expires_at > $2)
 `
+
+type GetAPITokenPrincipalParams struct {
+	TokenHash []byte
+	ExpiresAt *time.Time
+}
 
 type GetAPITokenPrincipalRow struct {
 	TokenID         uuid.UUID
@@ -332,8 +445,8 @@ type GetAPITokenPrincipalRow struct {
 	Role            string
 }
 
-func (q *Queries) GetAPITokenPrincipal(ctx context.Context, tokenHash []byte) (GetAPITokenPrincipalRow, error) {
-	row := q.db.QueryRow(ctx, getAPITokenPrincipal, tokenHash)
+func (q *Queries) GetAPITokenPrincipal(ctx context.Context, arg GetAPITokenPrincipalParams) (GetAPITokenPrincipalRow, error) {
+	row := q.db.QueryRow(ctx, getAPITokenPrincipal, arg.TokenHash, arg.ExpiresAt)
 	var i GetAPITokenPrincipalRow
 	err := row.Scan(
 		&i.TokenID,
@@ -349,7 +462,7 @@ func (q *Queries) GetAPITokenPrincipal(ctx context.Context, tokenHash []byte) (G
 }
 
 const getCompany = `-- name: GetCompany :one
-SELECT id, name, timezone, created_at, updated_at FROM companies WHERE id = $1
+SELECT id, name, timezone, created_at, updated_at, require_two_factor FROM companies WHERE id = $1
 `
 
 func (q *Queries) GetCompany(ctx context.Context, id uuid.UUID) (Company, error) {
@@ -361,12 +474,13 @@ func (q *Queries) GetCompany(ctx context.Context, id uuid.UUID) (Company, error)
 		&i.Timezone,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.RequireTwoFactor,
 	)
 	return i, err
 }
 
 const getCompanyMember = `-- name: GetCompanyMember :one
-SELECT u.id, u.email, u.name, m.role, m.created_at
+SELECT u.id, u.email, u.name, m.role, m.created_at, (u.totp_enabled_at IS NOT NULL)::bool AS two_factor
 FROM memberships m JOIN users u ON u.id = m.user_id
 WHERE m.company_id = $1 AND m.user_id = $2
 `
@@ -382,6 +496,7 @@ type GetCompanyMemberRow struct {
 	Name      string
 	Role      string
 	CreatedAt time.Time
+	TwoFactor bool
 }
 
 func (q *Queries) GetCompanyMember(ctx context.Context, arg GetCompanyMemberParams) (GetCompanyMemberRow, error) {
@@ -393,13 +508,16 @@ func (q *Queries) GetCompanyMember(ctx context.Context, arg GetCompanyMemberPara
 		&i.Name,
 		&i.Role,
 		&i.CreatedAt,
+		&i.TwoFactor,
 	)
 	return i, err
 }
 
 const getInviteByToken = `-- name: GetInviteByToken :one
-SELECT i.id, i.company_id, i.email, i.role, i.token_hash, i.invited_by, i.created_at, i.expires_at, i.accepted_at, c.name AS company_name
-FROM invites i JOIN companies c ON c.id = i.company_id
+SELECT i.id, i.company_id, i.email, i.role, i.token_hash, i.invited_by, i.created_at, i.expires_at, i.accepted_at, c.name AS company_name, im.role AS inviter_role
+FROM invites i
+JOIN companies c ON c.id = i.company_id
+LEFT JOIN memberships im ON im.company_id = i.company_id AND im.user_id = i.invited_by
 WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.expires_at > now()
 `
 
@@ -414,6 +532,7 @@ type GetInviteByTokenRow struct {
 	ExpiresAt   time.Time
 	AcceptedAt  *time.Time
 	CompanyName string
+	InviterRole *string
 }
 
 func (q *Queries) GetInviteByToken(ctx context.Context, tokenHash []byte) (GetInviteByTokenRow, error) {
@@ -430,6 +549,7 @@ func (q *Queries) GetInviteByToken(ctx context.Context, tokenHash []byte) (GetIn
 		&i.ExpiresAt,
 		&i.AcceptedAt,
 		&i.CompanyName,
+		&i.InviterRole,
 	)
 	return i, err
 }
@@ -455,48 +575,89 @@ func (q *Queries) GetMembership(ctx context.Context, arg GetMembershipParams) (M
 	return i, err
 }
 
+const getPendingInvite = `-- name: GetPendingInvite :one
+SELECT id, company_id, email, role, token_hash, invited_by, created_at, expires_at, accepted_at FROM invites WHERE company_id = $1 AND id = $2 AND accepted_at IS NULL
+`
+
+type GetPendingInviteParams struct {
+	CompanyID uuid.UUID
+	ID        uuid.UUID
+}
+
+func (q *Queries) GetPendingInvite(ctx context.Context, arg GetPendingInviteParams) (Invite, error) {
+	row := q.db.QueryRow(ctx, getPendingInvite, arg.CompanyID, arg.ID)
+	var i Invite
+	err := row.Scan(
+		&i.ID,
+		&i.CompanyID,
+		&i.Email,
+		&i.Role,
+		&i.TokenHash,
+		&i.InvitedBy,
+		&i.CreatedAt,
+		&i.ExpiresAt,
+		&i.AcceptedAt,
+	)
+	return i, err
+}
+
 const getSessionPrincipal = `-- name: GetSessionPrincipal :one
-SELECT s.id AS session_id, s.expires_at, s.last_seen_at, u.id AS user_id, u.email, u.name,
-       u.is_platform_admin, m.company_id, m.role
+SELECT s.id AS session_id, s.created_at, s.expires_at, s.last_seen_at, s.last_ip, u.id AS user_id, u.email, u.name,
+       u.is_platform_admin, (u.totp_enabled_at IS NOT NULL)::bool AS two_factor, m.company_id, m.role,
+       c.require_two_factor
 FROM sessions s
 JOIN users u ON u.id = s.user_id
 JOIN memberships m ON m.company_id = s.company_id AND m.user_id = s.user_id
-WHERE s.token_hash = $1 AND s.expires_at > now()
+JOIN companies c ON c.id = s.company_id
+WHERE s.token_hash = $1 AND s.expires_at > $2
 `
 
+type GetSessionPrincipalParams struct {
+	TokenHash []byte
+	ExpiresAt time.Time
+}
+
 type GetSessionPrincipalRow struct {
-	SessionID       uuid.UUID
-	ExpiresAt       time.Time
-	LastSeenAt      time.Time
-	UserID          uuid.UUID
-	Email           string
-	Name            string
-	IsPlatformAdmin bool
-	CompanyID       uuid.UUID
-	Role            string
+	SessionID        uuid.UUID
+	CreatedAt        time.Time
+	ExpiresAt        time.Time
+	LastSeenAt       time.Time
+	LastIp           string
+	UserID           uuid.UUID
+	Email            string
+	Name             string
+	IsPlatformAdmin  bool
+	TwoFactor        bool
+	CompanyID        uuid.UUID
+	Role             string
+	RequireTwoFactor bool
 }
 
 // One round trip authenticates a request: the session, its user and the
 // membership that binds it to a company (gone when the member was removed).
-func (q *Queries) GetSessionPrincipal(ctx context.Context, tokenHash []byte) (GetSessionPrincipalRow, error) {
-	row := q.db.QueryRow(ctx, getSessionPrincipal, tokenHash)
+func (q *Queries) GetSessionPrincipal(ctx context.Context, arg GetSessionPrincipalParams) (GetSessionPrincipalRow, error) {
+	row := q.db.QueryRow(ctx, getSessionPrincipal, arg.TokenHash, arg.ExpiresAt)
 	var i GetSessionPrincipalRow
 	err := row.Scan(
 		&i.SessionID,
+		&i.CreatedAt,
 		&i.ExpiresAt,
 		&i.LastSeenAt,
+		&i.LastIp,
 		&i.UserID,
 		&i.Email,
 		&i.Name,
 		&i.IsPlatformAdmin,
+		&i.TwoFactor,
 		&i.CompanyID,
 		&i.Role,
+		&i.RequireTwoFactor,
 	)
 	return i, err
 }
 
 const getUser = `-- name: GetUser :one
-SELECT id, email, name, password_hash, is_platform_admin, created_at, updated_at FROM users WHERE id = $1
+SELECT id, email, name, password_hash, is_platform_admin, created_at, updated_at, totp_secret, totp_pending_secret, totp_enabled_at, password_changed_at FROM users WHERE id = $1
 `
 
 func (q *Queries) GetUser(ctx context.Context, id uuid.UUID) (User, error) {
@@ -510,12 +671,16 @@ func (q *Queries) GetUser(ctx context.Context, id uuid.UUID) (User, error) {
 		&i.IsPlatformAdmin,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.TotpSecret,
+		&i.TotpPendingSecret,
+		&i.TotpEnabledAt,
+		&i.PasswordChangedAt,
 	)
 	return i, err
 }
 
 const getUserByEmail = `-- name: GetUserByEmail :one
-SELECT id, email, name, password_hash, is_platform_admin, created_at, updated_at FROM users WHERE email = $1
+SELECT id, email, name, password_hash, is_platform_admin, created_at, updated_at, totp_secret, totp_pending_secret, totp_enabled_at, password_changed_at FROM users WHERE email = $1
 `
 
 func (q *Queries) GetUserByEmail(ctx context.Context, email string) (User, error) {
@@ -529,7 +694,39 @@ func (q *Queries) GetUserByEmail(ctx context.Context, email string) (User, error
 		&i.IsPlatformAdmin,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.TotpSecret,
+		&i.TotpPendingSecret,
+		&i.TotpEnabledAt,
+		&i.PasswordChangedAt,
 	)
+	return i, err
+}
+
+const hitThrottle = `-- name: HitThrottle :one
+INSERT INTO auth_throttle AS t (key, window_start, hits) VALUES ($1, $2, 1)
+ON CONFLICT (key) DO UPDATE SET
+    hits = CASE WHEN t.window_start <= $3 THEN 1 ELSE t.hits + 1 END,
+    window_start = CASE WHEN t.window_start <= $3 THEN $2 ELSE t.window_start END
+RETURNING hits, window_start
+`
+
+type HitThrottleParams struct {
+	Key         string
+	Now         time.Time
+	WindowFloor time.Time
+}
+
+type HitThrottleRow struct {
+	Hits        int32
+	WindowStart time.Time
+}
+
+// Records one attempt on key and returns the count in the current window;
+// a window older than window_floor starts again at now.
+func (q *Queries) HitThrottle(ctx context.Context, arg HitThrottleParams) (HitThrottleRow, error) {
+	row := q.db.QueryRow(ctx, hitThrottle, arg.Key, arg.Now, arg.WindowFloor)
+	var i HitThrottleRow
+	err := row.Scan(&i.Hits, &i.WindowStart)
 	return i, err
 }
 
@@ -556,8 +753,22 @@ func (q *Queries) InsertAudit(ctx context.Context, arg InsertAuditParams) error 
 	return err
 }
 
+const insertRecoveryCode = `-- name: InsertRecoveryCode :exec
+INSERT INTO user_recovery_codes (user_id, code_hash) VALUES ($1, $2)
+`
+
+type InsertRecoveryCodeParams struct {
+	UserID   uuid.UUID
+	CodeHash []byte
+}
+
+func (q *Queries) InsertRecoveryCode(ctx context.Context, arg InsertRecoveryCodeParams) error {
+	_, err := q.db.Exec(ctx, insertRecoveryCode, arg.UserID, arg.CodeHash)
+	return err
+}
+
 const listAPITokens = `-- name: ListAPITokens :many
-SELECT t.id, t.name, t.token_prefix, t.created_at, t.last_used_at, t.user_id, u.name AS user_name
+SELECT t.id, t.name, t.token_prefix, t.created_at, t.last_used_at, t.expires_at, t.user_id, u.name AS user_name
 FROM api_tokens t JOIN users u ON u.id = t.user_id
 WHERE t.company_id = $1
 ORDER BY t.created_at DESC, t.id DESC
@@ -569,6 +780,7 @@ type ListAPITokensRow struct {
 	TokenPrefix string
 	CreatedAt   time.Time
 	LastUsedAt  *time.Time
+	ExpiresAt   *time.Time
 	UserID      uuid.UUID
 	UserName    string
 }
@@ -588,6 +800,7 @@ func (q *Queries) ListAPITokens(ctx context.Context, companyID uuid.UUID) ([]Lis
 			&i.TokenPrefix,
 			&i.CreatedAt,
 			&i.LastUsedAt,
+			&i.ExpiresAt,
 			&i.UserID,
 			&i.UserName,
 		); err != nil {
@@ -601,8 +814,38 @@ func (q *Queries) ListAPITokens(ctx context.Context, companyID uuid.UUID) ([]Lis
 	return items, nil
 }
 
+const listCompanyIDs = `-- name: ListCompanyIDs :many
+SELECT id FROM companies WHERE id > $1 ORDER BY id LIMIT $2
+`
+
+type ListCompanyIDsParams struct {
+	ID    uuid.UUID
+	Limit int32
+}
+
+// Keyset pages of every company, for platform jobs (key rotation).
+func (q *Queries) ListCompanyIDs(ctx context.Context, arg ListCompanyIDsParams) ([]uuid.UUID, error) {
+	rows, err := q.db.Query(ctx, listCompanyIDs, arg.ID, arg.Limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []uuid.UUID
+	for rows.Next() {
+		var id uuid.UUID
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listCompanyMembers = `-- name: ListCompanyMembers :many
-SELECT u.id, u.email, u.name, m.role, m.created_at
+SELECT u.id, u.email, u.name, m.role, m.created_at, (u.totp_enabled_at IS NOT NULL)::bool AS two_factor
 FROM memberships m JOIN users u ON u.id = m.user_id
 WHERE m.company_id = $1
 ORDER BY lower(u.name), u.id
@@ -614,6 +857,7 @@ type ListCompanyMembersRow struct {
 	Name      string
 	Role      string
 	CreatedAt time.Time
+	TwoFactor bool
 }
 
 func (q *Queries) ListCompanyMembers(ctx context.Context, companyID uuid.UUID) ([]ListCompanyMembersRow, error) {
@@ -631,6 +875,7 @@ func (q *Queries) ListCompanyMembers(ctx context.Context, companyID uuid.UUID) (
 			&i.Name,
 			&i.Role,
 			&i.CreatedAt,
+			&i.TwoFactor,
 		); err != nil {
 			return nil, err
 		}
@@ -693,6 +938,44 @@ func (q *Queries) ListPendingInvites(ctx context.Context, companyID uuid.UUID) (
 	return items, nil
 }
 
+const listSealedTOTP = `-- name: ListSealedTOTP :many
+SELECT id, totp_secret, totp_pending_secret FROM users
+WHERE id > $1 AND (totp_secret IS NOT NULL OR totp_pending_secret IS NOT NULL)
+ORDER BY id LIMIT $2
+`
+
+type ListSealedTOTPParams struct {
+	ID    uuid.UUID
+	Limit int32
+}
+
+type ListSealedTOTPRow struct {
+	ID                uuid.UUID
+	TotpSecret        *string
+	TotpPendingSecret *string
+}
+
+// Keyset pages of users with a sealed secret, for key rotation.
+func (q *Queries) ListSealedTOTP(ctx context.Context, arg ListSealedTOTPParams) ([]ListSealedTOTPRow, error) {
+	rows, err := q.db.Query(ctx, listSealedTOTP, arg.ID, arg.Limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListSealedTOTPRow
+	for rows.Next() {
+		var i ListSealedTOTPRow
+		if err := rows.Scan(&i.ID, &i.TotpSecret, &i.TotpPendingSecret); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listUserCompanies = `-- name: ListUserCompanies :many
 SELECT c.id, c.name, m.role
 FROM memberships m JOIN companies c ON c.id = m.company_id
@@ -726,25 +1009,84 @@ func (q *Queries) ListUserCompanies(ctx context.Context, userID uuid.UUID) ([]Li
 	return items, nil
 }
 
-const pruneLoginFailures = `-- name: PruneLoginFailures :execrows
-DELETE FROM login_failures WHERE failed_at < $1
+const listUserSessions = `-- name: ListUserSessions :many
+SELECT s.id, s.company_id, c.name AS company_name, s.created_at, s.last_seen_at, s.expires_at, s.user_agent,
+       s.ip, s.last_ip
+FROM sessions s JOIN companies c ON c.id = s.company_id
+WHERE s.user_id = $1 AND s.expires_at > $2
+ORDER BY s.last_seen_at DESC, s.id DESC
+LIMIT 200
 `
 
-func (q *Queries) PruneLoginFailures(ctx context.Context, failedAt time.Time) (int64, error) {
-	result, err := q.db.Exec(ctx, pruneLoginFailures, failedAt)
+type ListUserSessionsParams struct {
+	UserID    uuid.UUID
+	ExpiresAt time.Time
+}
+
+type ListUserSessionsRow struct {
+	ID          uuid.UUID
+	CompanyID   uuid.UUID
+	CompanyName string
+	CreatedAt   time.Time
+	LastSeenAt  time.Time
+	ExpiresAt   time.Time
+	UserAgent   string
+	Ip          string
+	LastIp      string
+}
+
+func (q *Queries) ListUserSessions(ctx context.Context, arg ListUserSessionsParams) ([]ListUserSessionsRow, error) {
+	rows, err := q.db.Query(ctx, listUserSessions, arg.UserID, arg.ExpiresAt)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListUserSessionsRow
+	for rows.Next() {
+		var i ListUserSessionsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.CompanyID,
+			&i.CompanyName,
+			&i.CreatedAt,
+			&i.LastSeenAt,
+			&i.ExpiresAt,
+			&i.UserAgent,
+			&i.Ip,
+			&i.LastIp,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const lockCompany = `-- name: LockCompany :one
+SELECT id FROM companies WHERE id = $1 FOR UPDATE
+`
+
+// Serialises changes to a company's memberships (the last owner rule).
+func (q *Queries) LockCompany(ctx context.Context, id uuid.UUID) (uuid.UUID, error) {
+	row := q.db.QueryRow(ctx, lockCompany, id)
+	var id_2 uuid.UUID
+	err := row.Scan(&id_2)
+	return id_2, err
+}
+
+const pruneThrottle = `-- name: PruneThrottle :execrows
+DELETE FROM auth_throttle WHERE window_start < $1
+`
+
+func (q *Queries) PruneThrottle(ctx context.Context, windowStart time.Time) (int64, error) {
+	result, err := q.db.Exec(ctx, pruneThrottle, windowStart)
 	if err != nil {
 		return 0, err
 	}
 	return result.RowsAffected(), nil
-}
-
-const recordLoginFailure = `-- name: RecordLoginFailure :exec
-INSERT INTO login_failures (key) VALUES ($1)
-`
-
-func (q *Queries) RecordLoginFailure(ctx context.Context, key string) error {
-	_, err := q.db.Exec(ctx, recordLoginFailure, key)
-	return err
 }
 
 const rotateInviteToken = `-- name: RotateInviteToken :one
@@ -799,6 +1141,20 @@ func (q *Queries) SetPlatformAdmin(ctx context.Context, arg SetPlatformAdminPara
 	return result.RowsAffected(), nil
 }
 
+const setTOTPPending = `-- name: SetTOTPPending :exec
+UPDATE users SET totp_pending_secret = $2 WHERE id = $1
+`
+
+type SetTOTPPendingParams struct {
+	ID                uuid.UUID
+	TotpPendingSecret *string
+}
+
+func (q *Queries) SetTOTPPending(ctx context.Context, arg SetTOTPPendingParams) error {
+	_, err := q.db.Exec(ctx, setTOTPPending, arg.ID, arg.TotpPendingSecret)
+	return err
+}
+
 const switchSessionCompany = `-- name: SwitchSessionCompany :exec
 UPDATE sessions SET company_id = $2 WHERE id = $1
 `
@@ -823,31 +1179,53 @@ func (q *Queries) TouchAPIToken(ctx context.Context, id uuid.UUID) error {
 }
 
 const touchSession = `-- name: TouchSession :exec
-UPDATE sessions SET last_seen_at = now(), expires_at = $2 WHERE id = $1
+UPDATE sessions SET last_seen_at = $1, expires_at = $2, last_ip = $3 WHERE id = $4
 `
 
 type TouchSessionParams struct {
-	ID        uuid.UUID
+	Now       time.Time
 	ExpiresAt time.Time
+	Ip        string
+	ID        uuid.UUID
 }
 
 func (q *Queries) TouchSession(ctx context.Context, arg TouchSessionParams) error {
-	_, err := q.db.Exec(ctx, touchSession, arg.ID, arg.ExpiresAt)
+	_, err := q.db.Exec(ctx, touchSession,
+		arg.Now,
+		arg.ExpiresAt,
+		arg.Ip,
+		arg.ID,
+	)
+	return err
+}
+
+const undoThrottle = `-- name: UndoThrottle :exec
+UPDATE auth_throttle SET hits = hits - 1 WHERE key = $1 AND hits > 0
+`
+
+func (q *Queries) UndoThrottle(ctx context.Context, key string) error {
+	_, err := q.db.Exec(ctx, undoThrottle, key)
 	return err
 }
 
 const updateCompany = `-- name: UpdateCompany :one
-UPDATE companies SET name = $2, timezone = $3, updated_at = now() WHERE id = $1 RETURNING id, name, timezone, created_at, updated_at
+UPDATE companies SET name = $2, timezone = $3, require_two_factor = $4, updated_at = now() WHERE id = $1 RETURNING id, name, timezone, created_at, updated_at, require_two_factor
 `
 
 type UpdateCompanyParams struct {
-	ID       uuid.UUID
-	Name     string
-	Timezone string
+	ID               uuid.UUID
+	Name             string
+	Timezone         string
+	RequireTwoFactor bool
 }
 
 func (q *Queries) UpdateCompany(ctx context.Context, arg UpdateCompanyParams) (Company, error) {
-	row := q.db.QueryRow(ctx, updateCompany, arg.ID, arg.Name, arg.Timezone)
+	row := q.db.QueryRow(ctx, updateCompany,
+		arg.ID,
+		arg.Name,
+		arg.Timezone,
+		arg.RequireTwoFactor,
+	)
 	var i Company
 	err := row.Scan(
 		&i.ID,
@@ -855,6 +1233,7 @@ func (q *Queries) UpdateCompany(ctx context.Context, arg UpdateCompanyParams) (C
 		&i.Timezone,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.RequireTwoFactor,
 	)
 	return i, err
 }
@@ -871,6 +1250,54 @@ type UpdateMembershipRoleParams struct {
 
 func (q *Queries) UpdateMembershipRole(ctx context.Context, arg UpdateMembershipRoleParams) (int64, error) {
 	result, err := q.db.Exec(ctx, updateMembershipRole, arg.CompanyID, arg.UserID, arg.Role)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const updatePassword = `-- name: UpdatePassword :exec
+UPDATE users SET password_hash = $2, password_changed_at = $3, updated_at = $3 WHERE id = $1
+`
+
+type UpdatePasswordParams struct {
+	ID                uuid.UUID
+	PasswordHash      string
+	PasswordChangedAt *time.Time
+}
+
+func (q *Queries) UpdatePassword(ctx context.Context, arg UpdatePasswordParams) error {
+	_, err := q.db.Exec(ctx, updatePassword, arg.ID, arg.PasswordHash, arg.PasswordChangedAt)
+	return err
+}
+
+const updateSealedTOTP = `-- name: UpdateSealedTOTP :exec
+UPDATE users SET totp_secret = $2, totp_pending_secret = $3 WHERE id = $1
+`
+
+type UpdateSealedTOTPParams struct {
+	ID                uuid.UUID
+	TotpSecret        *string
+	TotpPendingSecret *string
+}
+
+func (q *Queries) UpdateSealedTOTP(ctx context.Context, arg UpdateSealedTOTPParams) error {
+	_, err := q.db.Exec(ctx, updateSealedTOTP, arg.ID, arg.TotpSecret, arg.TotpPendingSecret)
+	return err
+}
+
+const useRecoveryCode = `-- name: UseRecoveryCode :execrows
+UPDATE user_recovery_codes SET used_at = $3 WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL
+`
+
+type UseRecoveryCodeParams struct {
+	UserID   uuid.UUID
+	CodeHash []byte
+	UsedAt   *time.Time
+}
+
+func (q *Queries) UseRecoveryCode(ctx context.Context, arg UseRecoveryCodeParams) (int64, error) {
+	result, err := q.db.Exec(ctx, useRecoveryCode, arg.UserID, arg.CodeHash, arg.UsedAt)
 	if err != nil {
 		return 0, err
 	}

@@ -38,6 +38,7 @@ type ApiToken struct {
 	TokenHash   []byte
 	CreatedAt   time.Time
 	LastUsedAt  *time.Time
+	ExpiresAt   *time.Time
 }
 
 type AuditLog struct {
@@ -47,6 +48,12 @@ type AuditLog struct {
 	CompanyID   *uuid.UUID
 	Action      string
 	Detail      json.RawMessage
+}
+
+type AuthThrottle struct {
+	Key         string
+	WindowStart time.Time
+	Hits        int32
 }
 
 type Call struct {
@@ -75,11 +82,12 @@ type Call struct {
 }
 
 type Company struct {
-	ID        uuid.UUID
-	Name      string
-	Timezone  string
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	ID               uuid.UUID
+	Name             string
+	Timezone         string
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+	RequireTwoFactor bool
 }
 
 type Contact struct {
@@ -189,11 +197,6 @@ type Invite struct {
 	AcceptedAt *time.Time
 }
 
-type LoginFailure struct {
-	Key      string
-	FailedAt time.Time
-}
-
 type Membership struct {
 	CompanyID uuid.UUID
 	UserID    uuid.UUID
@@ -242,6 +245,7 @@ type Session struct {
 	ExpiresAt  time.Time
 	UserAgent  string
 	Ip         string
+	LastIp     string
 }
 
 type SmsConsent struct {
@@ -321,13 +325,17 @@ type TwilioSetting struct {
 }
 
 type User struct {
-	ID              uuid.UUID
-	Email           string
-	Name            string
-	PasswordHash    string
-	IsPlatformAdmin bool
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	ID                uuid.UUID
+	Email             string
+	Name              string
+	PasswordHash      string
+	IsPlatformAdmin   bool
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+	TotpSecret        *string
+	TotpPendingSecret *string
+	TotpEnabledAt     *time.Time
+	PasswordChangedAt *time.Time
 }
 
 type UserPhone struct {
@@ -335,4 +343,10 @@ type UserPhone struct {
 	UserID    uuid.UUID
 	Phone     string
 	UpdatedAt time.Time
+}
+
+type UserRecoveryCode struct {
+	UserID   uuid.UUID
+	CodeHash []byte
+	UsedAt   *time.Time
 }

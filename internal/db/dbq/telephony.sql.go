@@ -393,6 +393,21 @@ func (q *Queries) UpdatePhoneNumber(ctx context.Context, arg UpdatePhoneNumberPa
 	return result.RowsAffected(), nil
 }
 
+const updateTwilioAuthToken = `-- name: UpdateTwilioAuthToken :exec
+UPDATE twilio_settings SET auth_token = $1 WHERE company_id = $2
+`
+
+type UpdateTwilioAuthTokenParams struct {
+	AuthToken string
+	CompanyID uuid.UUID
+}
+
+// Key rotation re-seals the token under the current key.
+func (q *Queries) UpdateTwilioAuthToken(ctx context.Context, arg UpdateTwilioAuthTokenParams) error {
+	_, err := q.db.Exec(ctx, updateTwilioAuthToken, arg.AuthToken, arg.CompanyID)
+	return err
+}
+
 const upsertTwilioSettings = `-- name: UpsertTwilioSettings :one
 INSERT INTO twilio_settings (company_id, id, mode, account_sid, auth_token, help_reply, quiet_hours_start, quiet_hours_end,
     record_calls, recording_notice, voicemail_greeting)

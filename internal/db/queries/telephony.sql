@@ -88,3 +88,7 @@ RETURNING (next_send_at - make_interval(secs => 1 / sms_per_second::float8))::ti
 
 -- name: CountPhoneNumbers :one
 SELECT count(*) FROM phone_numbers WHERE company_id = $1;
+
+-- name: UpdateTwilioAuthToken :exec
+-- Key rotation re-seals the token under the current key.
+UPDATE twilio_settings SET auth_token = @auth_token WHERE company_id = @company_id;
