@@ -245,3 +245,34 @@ func freePort(t *testing.T) int {
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
 }
+
+// A database given by URL gets the demo (with its well-known passwords)
+// only when CRM_SEED=true says so; /metrics can live on its own address.
+func TestServeDoesNotSeedAGivenDatabaseAndMetricsMove(t *testing.T) {
+	urls := dbtest.New(t)
+	bin := buildBinary(t)
+	metrics := "127.0.0.1:" + strconv.Itoa(freePort(t))
+	base, cmd, _ := startBinary(t, bin, []string{"CRM_DATABASE_URL=" + urls.App, "CRM_PLATFORM_DATABASE_URL=" + urls.Platform,
+		"CRM_ADDR=127.0.0.1:0", "CRM_DATA_DIR=" + t.TempDir(), "CRM_SEED=", "CRM_METRICS_ADDR=" + metrics})
+	res, err := http.Post(base+"/api/auth/login", "application/json", strings.NewReader(`{"email":"alice@acme.test","password":"demo-password"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 401 {
+		t.Fatalf("demo login on a database given by URL without CRM_SEED: %d", res.StatusCode)
+	}
+	if res, err := http.Get(base + "/metrics"); err != nil || res.StatusCode != 404 {
+		t.Fatalf("/metrics on the public address with CRM_METRICS_ADDR set: %v %v", res, err)
+	}
+	res, err = http.Get("http://" + metrics + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(b), "crm_http_requests_total") {
+		t.Fatalf("metrics address: %d %s", res.StatusCode, b)
+	}
+	stop(t, cmd)
+}

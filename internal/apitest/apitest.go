@@ -128,6 +128,11 @@ func (w *testWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// address is a private address for the nth person of a test run.
+func address(n int64) string {
+	return fmt.Sprintf("10.%d.%d.%d", (n>>16)&255, (n>>8)&255, n&255)
+}
+
 // Client is one caller: a browser with a cookie jar, or a bearer token.
 type Client struct {
 	env    *Env
@@ -171,8 +176,10 @@ var seq atomic.Int64
 // Signup creates a company with its owner and returns the owner's client.
 func (e *Env) Signup(company string) *Client {
 	e.T.Helper()
-	c := e.Anonymous()
 	n := seq.Add(1)
+	// Each person signs up from an address of their own, as people do; a
+	// test that wants one address for many sign-ups says so with From.
+	c := e.Anonymous().From(address(n))
 	email := fmt.Sprintf("owner%d@%s.test", n, strings.ToLower(strings.ReplaceAll(company, " ", "")))
 	res := c.Do("POST", "/api/auth/signup", map[string]any{"company_name": company, "name": "Owner of " + company,
 		"email": email, "password": "correct horse battery"})
@@ -190,7 +197,7 @@ func (c *Client) Invite(email, role string) *Client {
 	}
 	c.Do("POST", "/api/invites", map[string]any{"email": email, "role": role}).Want(201).Decode(&inv)
 	token := inv.AcceptURL[strings.LastIndex(inv.AcceptURL, "/")+1:]
-	m := c.env.Anonymous()
+	m := c.env.Anonymous().From(address(seq.Add(1)))
 	m.Do("POST", "/api/auth/invites/"+token+"/accept", map[string]any{"name": "Member " + email, "password": "correct horse battery"}).
 		Want(200).Decode(&m.Me)
 	return m

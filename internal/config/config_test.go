@@ -63,3 +63,35 @@ func TestDevSecretKeyPersists(t *testing.T) {
 		t.Fatal("the development key changed between starts")
 	}
 }
+
+func TestTrustedProxiesMetricsAndOldKeys(t *testing.T) {
+	c, err := Load(env(map[string]string{"CRM_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.1,::1", "CRM_METRICS_ADDR": "127.0.0.1:9100",
+		"CRM_SECRET_KEY": "k2:" + strings.Repeat("ab", 32), "CRM_SECRET_KEYS_OLD": "k1:" + strings.Repeat("cd", 32) + ",k0:" + strings.Repeat("ef", 32)}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.TrustedProxies) != 3 || c.TrustedProxies[1].String() != "192.0.2.1/32" || c.MetricsAddr != "127.0.0.1:9100" {
+		t.Fatalf("%+v", c)
+	}
+	if len(c.OldSecretKeys) != 2 || len(c.OldSecretKeys["k1"]) != 32 || len(c.OldSecretKeys["k0"]) != 32 {
+		t.Fatalf("old keys: %v", c.OldSecretKeys)
+	}
+	_, err = Load(env(map[string]string{"CRM_TRUSTED_PROXIES": "10.0.0.0/8,proxy.local", "CRM_METRICS_ADDR": "9100",
+		"CRM_SECRET_KEY": "k2:" + strings.Repeat("ab", 32), "CRM_SECRET_KEYS_OLD": "k2:" + strings.Repeat("cd", 32) + "," + strings.Repeat("cd", 32)}))
+	for _, name := range []string{"CRM_TRUSTED_PROXIES", "CRM_METRICS_ADDR", "CRM_SECRET_KEYS_OLD"} {
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("bad %s accepted: %v", name, err)
+		}
+	}
+}
+
+func TestSeedIsExplicitOnlyWhenSet(t *testing.T) {
+	c, _ := Load(env(map[string]string{"CRM_DATABASE_URL": "postgres://a@b/c"}))
+	if !c.Seed || c.SeedExplicit {
+		t.Fatalf("default: seed %v explicit %v", c.Seed, c.SeedExplicit)
+	}
+	c, _ = Load(env(map[string]string{"CRM_SEED": "true"}))
+	if !c.Seed || !c.SeedExplicit {
+		t.Fatalf("CRM_SEED=true: seed %v explicit %v", c.Seed, c.SeedExplicit)
+	}
+}

@@ -49,7 +49,10 @@ func (s *Server) registerOps() {
 			h.Body.Status = "ok"
 			return h, nil
 		})
-	if !s.deps.MetricsElsewhere {
+	if s.deps.MetricsElsewhere {
+		// Not the web app's fallback page either: nothing is here.
+		s.mux.Handle("GET /metrics", http.NotFoundHandler())
+	} else {
 		s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.deps.Registry, promhttp.HandlerOpts{}))
 	}
 }
