@@ -176,9 +176,18 @@ func validInvite(ctx context.Context, q *dbq.Queries, token string) (dbq.GetInvi
 	return inv, nil
 }
 
-// PreviewInvite shows what an invite link is for.
-func (s *Service) PreviewInvite(ctx context.Context, token string) (*InvitePreview, error) {
+// invite resolves a link, counting a dead one against the address.
+func (s *Service) invite(ctx context.Context, token string, cl Client) (dbq.GetInviteByTokenRow, error) {
 	inv, err := validInvite(ctx, s.db.Platform(), token)
+	if errs.CodeOf(err) == errs.NotFound {
+		return inv, s.refuseSecret(ctx, cl, err)
+	}
+	return inv, err
+}
+
+// PreviewInvite shows what an invite link is for.
+func (s *Service) PreviewInvite(ctx context.Context, token string, cl Client) (*InvitePreview, error) {
+	inv, err := s.invite(ctx, token, cl)
 	if err != nil {
 		return nil, err
 	}
@@ -194,7 +203,7 @@ func (s *Service) AcceptInvite(ctx context.Context, token string, in AcceptInput
 	var fe errs.Fields
 	name := checkName("body.name", in.Name, 100, &fe)
 	checkNewPassword("body.password", in.Password, &fe)
-	inv, err := validInvite(ctx, s.db.Platform(), token)
+	inv, err := s.invite(ctx, token, cl)
 	if err != nil {
 		return nil, SessionInfo{}, err
 	}
@@ -254,11 +263,11 @@ func errAcceptSignedIn(email string) error {
 
 // JoinInvite accepts an invite for the signed-in person, whose email must be
 // the invite's: they join the company and their session moves into it.
-func (s *Service) JoinInvite(ctx context.Context, p *tenancy.Principal, token string) (*Me, error) {
+func (s *Service) JoinInvite(ctx context.Context, p *tenancy.Principal, token string, cl Client) (*Me, error) {
 	if err := sessionOnly(p); err != nil {
 		return nil, err
 	}
-	inv, err := validInvite(ctx, s.db.Platform(), token)
+	inv, err := s.invite(ctx, token, cl)
 	if err != nil {
 		return nil, err
 	}

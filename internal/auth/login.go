@@ -189,7 +189,7 @@ func (s *Service) AuthenticateSession(ctx context.Context, token string, cl Clie
 	now := s.now()
 	row, err := q.GetSessionPrincipal(ctx, dbq.GetSessionPrincipalParams{TokenHash: hashToken(token), ExpiresAt: now})
 	if (err == nil && now.Sub(row.CreatedAt) >= SessionMaxTTL) || db.IsNotFound(err) {
-		return nil, errs.E(errs.Unauthorized, "session expired or signed out")
+		return nil, s.refuseSecret(ctx, cl, errs.E(errs.Unauthorized, "session expired or signed out"))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load session: %w", err)
@@ -208,12 +208,12 @@ func (s *Service) AuthenticateSession(ctx context.Context, token string, cl Clie
 // AuthenticateToken resolves an API token to a principal acting as the
 // member who created it, with that member's current role. An expired token
 // is refused like a revoked one.
-func (s *Service) AuthenticateToken(ctx context.Context, token string) (*tenancy.Principal, error) {
+func (s *Service) AuthenticateToken(ctx context.Context, token string, cl Client) (*tenancy.Principal, error) {
 	q := s.db.Platform()
 	row, err := q.GetAPITokenPrincipal(ctx, dbq.GetAPITokenPrincipalParams{TokenHash: hashToken(token), ExpiresAt: ptr(s.now())})
 	if err != nil {
 		if db.IsNotFound(err) {
-			return nil, errs.E(errs.Unauthorized, "invalid, expired or revoked API token")
+			return nil, s.refuseSecret(ctx, cl, errs.E(errs.Unauthorized, "invalid, expired or revoked API token"))
 		}
 		return nil, fmt.Errorf("load api token: %w", err)
 	}

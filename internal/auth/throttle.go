@@ -30,11 +30,15 @@ type ThrottleLimits struct {
 	Window          time.Duration
 	SignupsPerIP    int // sign-ups and new accounts from invites, per address
 	SignupWindow    time.Duration
+	// BadSecretsPerIP bounds wrong invite links, session cookies and API
+	// tokens per address: they cannot be guessed (256 bits), but trying
+	// costs us work and fills logs.
+	BadSecretsPerIP int
 }
 
 // DefaultThrottle is the production policy.
 var DefaultThrottle = ThrottleLimits{PerEmailAddress: 5, PerEmail: 50, PerIP: 20, PerDevice: 10, PerCode: 5,
-	Window: 15 * time.Minute, SignupsPerIP: 10, SignupWindow: time.Hour}
+	Window: 15 * time.Minute, SignupsPerIP: 10, SignupWindow: time.Hour, BadSecretsPerIP: 100}
 
 // throttleKey is one counter an attempt is recorded on.
 type throttleKey struct {
@@ -105,6 +109,21 @@ func (s *Service) loginKeys(email string, cl Client, device string) ([]throttleK
 	pair := "email_ip:" + email + "|" + cl.IP
 	return []throttleKey{{pair, t.PerEmailAddress, t.Window}, {"email:" + email, t.PerEmail, t.Window},
 		{"ip:" + cl.IP, t.PerIP, t.Window}}, []string{pair}
+}
+
+// secretKeys count wrong secrets (links, cookies, tokens) from one address.
+func (s *Service) secretKeys(cl Client) []throttleKey {
+	return []throttleKey{{"secret:" + cl.IP, s.Throttle.BadSecretsPerIP, s.Throttle.Window}}
+}
+
+// refuseSecret records a wrong secret from cl and answers err, or 429 once
+// the address has sent too many. Right secrets cost nothing: only failures
+// are written, so the request path of a valid session stays one query.
+func (s *Service) refuseSecret(ctx context.Context, cl Client, err error) error {
+	if _, terr := s.record(ctx, s.secretKeys(cl)); terr != nil {
+		return terr
+	}
+	return err
 }
 
 // signupKeys count the accounts made from one address.

@@ -462,3 +462,27 @@ func TestMetricsLabelsAreBounded(t *testing.T) {
 		t.Fatalf("metrics:\n%s", m)
 	}
 }
+
+// Wrong invite links, session cookies and API tokens are counted per
+// address; past the allowance the answer is 429, the same for each kind.
+func TestWrongSecretsAreThrottledPerAddress(t *testing.T) {
+	limits := auth.DefaultThrottle
+	limits.BadSecretsPerIP = 4
+	env := apitest.NewWith(t, apitest.Options{Auth: &auth.Options{Throttle: &limits}})
+	owner := env.Signup("Acme")
+	guesser := env.Anonymous().From("198.51.100.1")
+	guesser.Do("GET", "/api/auth/invites/not-a-real-link", nil).Want(404)
+	guesser.Do("POST", "/api/auth/invites/not-a-real-link/accept", map[string]any{"name": "x", "password": pw}).Want(404)
+	guesser.Bearer = "crm_not_a_token"
+	guesser.Do("GET", "/api/contacts", nil).Want(401)
+	guesser.Bearer = ""
+	guesser.Header.Set("Cookie", auth.SessionCookie+"=forged")
+	guesser.Do("GET", "/api/contacts", nil).Want(401)
+	guesser.Do("GET", "/api/contacts", nil).Want(429)
+	guesser.Header.Del("Cookie")
+	guesser.Do("GET", "/api/auth/invites/not-a-real-link", nil).Want(429)
+	// Right secrets from elsewhere are untouched, and cost no throttle writes.
+	for range 10 {
+		owner.Do("GET", "/api/contacts", nil).Want(200)
+	}
+}

@@ -45,7 +45,7 @@ func (s *Server) authenticate(ctx huma.Context, next func(huma.Context)) {
 			_ = huma.WriteErr(s.api, ctx, http.StatusUnauthorized, "Authorization must be Bearer <API token>")
 			return
 		}
-		p, err = s.deps.Auth.AuthenticateToken(ctx.Context(), strings.TrimSpace(token))
+		p, err = s.deps.Auth.AuthenticateToken(ctx.Context(), strings.TrimSpace(token), clientOf(ctx.Context()))
 	} else if c, cerr := huma.ReadCookie(ctx, auth.SessionCookie); cerr == nil && c.Value != "" {
 		p, err = s.deps.Auth.AuthenticateSession(ctx.Context(), c.Value, clientOf(ctx.Context()))
 	} else {

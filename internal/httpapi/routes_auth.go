@@ -105,7 +105,7 @@ func (s *Server) registerAuth() {
 		func(ctx context.Context, in *struct {
 			Token string `path:"token" maxLength:"100"`
 		}) (*struct{ Body *auth.InvitePreview }, error) {
-			p, err := s.deps.Auth.PreviewInvite(ctx, in.Token)
+			p, err := s.deps.Auth.PreviewInvite(ctx, in.Token, clientOf(ctx))
 			return &struct{ Body *auth.InvitePreview }{p}, err
 		})
 
@@ -130,7 +130,7 @@ func (s *Server) registerAuth() {
 		func(ctx context.Context, in *struct {
 			Token string `path:"token" maxLength:"100"`
 		}) (*meOnly, error) {
-			me, err := s.deps.Auth.JoinInvite(ctx, principal(ctx), in.Token)
+			me, err := s.deps.Auth.JoinInvite(ctx, principal(ctx), in.Token, clientOf(ctx))
 			return &meOnly{Body: me}, err
 		})
 }
