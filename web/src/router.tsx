@@ -23,6 +23,8 @@ import { SettingsPage } from './pages/settings/SettingsPage';
 import { SmsPage } from './pages/sms/SmsPage';
 import { CallsPage } from './pages/calls/CallsPage';
 import { TenancyAuditPage } from './pages/admin/TenancyAuditPage';
+import { AccountPage } from './pages/account/AccountPage';
+import { TwoFactorRequiredPage } from './pages/account/TwoFactorRequiredPage';
 
 /** SignedIn renders the app shell for a session, and sends everyone else to /login. */
 function SignedIn() {
@@ -40,6 +42,7 @@ function SignedIn() {
     const next = location.pathname + location.search;
     return <Navigate to={next === '/' ? '/login' : `/login?next=${encodeURIComponent(next)}`} replace />;
   }
+  if (me.data.two_factor_setup_required) return <TwoFactorRequiredPage me={me.data} />;
   return (
     <SessionContext.Provider value={me.data}>
       <AppLayout />
@@ -106,6 +109,7 @@ export const router = createBrowserRouter([
           { path: '/settings', element: <Navigate to="/settings/company" replace /> },
           { path: '/settings/:tab', element: <SettingsPage /> },
           { path: '/admin', element: <AdminOnly /> },
+          { path: '/account', element: <AccountPage /> },
           { path: '*', element: <NotFoundPage /> },
         ],
       },

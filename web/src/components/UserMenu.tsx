@@ -1,5 +1,5 @@
 import { Avatar, Group, Menu, Text, UnstyledButton } from '@mantine/core';
-import { IconChevronDown, IconLogout, IconSettings } from '@tabler/icons-react';
+import { IconChevronDown, IconLogout, IconSettings, IconShieldLock } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
 import { api, call } from '../api/client';
@@ -52,6 +52,9 @@ export function UserMenu() {
           </Text>
         </Menu.Label>
         <Menu.Divider />
+        <Menu.Item leftSection={<IconShieldLock size={16} />} onClick={() => navigate('/account')}>
+          Account & security
+        </Menu.Item>
         <Menu.Item leftSection={<IconSettings size={16} />} onClick={() => navigate('/settings')}>
           Settings
         </Menu.Item>

@@ -1,12 +1,12 @@
 import { Alert, Anchor, Button, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { IconAlertCircle, IconClockHour4 } from '@tabler/icons-react';
+import { IconAlertCircle, IconClockHour4, IconShieldLock } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
+import { startSession } from '../../api/account';
 import { api, call } from '../../api/client';
 import { isApiError, throttleMessage } from '../../api/errors';
-import { keys } from '../../api/queries';
 import { applyApiError } from '../../components/formErrors';
 import { safeNext } from '../../lib/nav';
 import { validateEmail } from '../../lib/validation';
@@ -24,24 +24,36 @@ export function LoginPage() {
     return ended;
   });
   const throttle = useCountdown();
+  // The account uses two-step sign-in: the server asked for the code.
+  const [needsCode, setNeedsCode] = useState(false);
   const form = useForm({
     mode: 'controlled',
-    initialValues: { email: '', password: '' },
+    initialValues: { email: '', password: '', code: '' },
     validate: {
       email: (v) => validateEmail(v),
       password: (v) => (v ? null : 'Password is required'),
+      code: (v) => (needsCode && !v.trim() ? 'Enter the code from your authenticator app' : null),
     },
   });
 
   const login = useMutation({
-    mutationFn: (body: typeof form.values) => call(api.POST('/api/auth/login', { body: { ...body, email: body.email.trim() } })),
+    mutationFn: (v: typeof form.values) =>
+      call(api.POST('/api/auth/login', { body: { email: v.email.trim(), password: v.password, code: needsCode ? v.code.trim() : undefined } })),
     meta: { authFlow: true },
     onSuccess: (me) => {
-      qc.setQueryData(keys.me, me);
+      startSession(qc, me);
       navigate(safeNext(params.get('next')), { replace: true });
     },
     onError: (err) => {
-      if (isApiError(err, 401)) {
+      const codeProblem = isApiError(err, 401) && (err.problem.errors ?? []).some((e) => e.location === 'body.code');
+      if (codeProblem && !needsCode) {
+        setFormError(null);
+        setNeedsCode(true);
+      } else if (codeProblem) {
+        setFormError(null);
+        form.setFieldError('code', 'That code is not right. Use the current code, or an unused recovery code.');
+      } else if (isApiError(err, 401)) {
+        setNeedsCode(false);
         setFormError('Wrong email or password.');
       } else if (isApiError(err, 429)) {
         setFormError(null);
@@ -89,11 +101,48 @@ export function LoginPage() {
               {throttleMessage(throttle.secondsLeft)}
             </Alert>
           )}
-          <TextInput label="Email" type="email" autoComplete="email" required data-autofocus autoFocus {...form.getInputProps('email')} />
-          <PasswordInput label="Password" autoComplete="current-password" required {...form.getInputProps('password')} />
+          <TextInput
+            label="Email"
+            type="email"
+            autoComplete="email"
+            required
+            data-autofocus
+            autoFocus
+            readOnly={needsCode}
+            {...form.getInputProps('email')}
+          />
+          <PasswordInput label="Password" autoComplete="current-password" required readOnly={needsCode} {...form.getInputProps('password')} />
+          {needsCode && (
+            <>
+              <Alert color="brand" variant="light" icon={<IconShieldLock size={18} />}>
+                This account uses two-step sign-in. Enter the 6-digit code from your authenticator app, or one of your recovery codes.
+              </Alert>
+              <TextInput
+                label="Code"
+                autoComplete="one-time-code"
+                inputMode="text"
+                autoFocus
+                maxLength={20}
+                placeholder="123456"
+                {...form.getInputProps('code')}
+              />
+            </>
+          )}
           <Button type="submit" fullWidth loading={login.isPending} disabled={throttled} mt="xs">
-            Log in
+            {needsCode ? 'Verify and log in' : 'Log in'}
           </Button>
+          {needsCode && (
+            <Button
+              variant="subtle"
+              size="compact-sm"
+              onClick={() => {
+                setNeedsCode(false);
+                form.setValues({ password: '', code: '' });
+              }}
+            >
+              Use another account
+            </Button>
+          )}
         </Stack>
       </form>
     </AuthLayout>

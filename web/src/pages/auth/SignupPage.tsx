@@ -4,9 +4,9 @@ import { IconAlertCircle } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
+import { startSession } from '../../api/account';
 import { api, call } from '../../api/client';
 import { isApiError } from '../../api/errors';
-import { keys } from '../../api/queries';
 import { applyApiError } from '../../components/formErrors';
 import { required, validateEmail, validatePassword } from '../../lib/validation';
 import { AuthLayout } from './AuthLayout';
@@ -35,7 +35,7 @@ export function SignupPage() {
       ),
     meta: { authFlow: true },
     onSuccess: (me) => {
-      qc.setQueryData(keys.me, me);
+      startSession(qc, me);
       navigate('/', { replace: true });
     },
     onError: (err) => {

@@ -1,4 +1,4 @@
-import { ActionIcon, Alert, Box, Button, Card, Code, Group, Modal, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { ActionIcon, Alert, Box, Button, Card, Code, Group, Modal, Select, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useDisclosure } from '@mantine/hooks';
 import { modals } from '@mantine/modals';
@@ -77,6 +77,7 @@ export function ApiTokensTab() {
                 <Table.Th>Name</Table.Th>
                 <Table.Th visibleFrom="sm">Created by</Table.Th>
                 <Table.Th visibleFrom="sm">Last used</Table.Th>
+                <Table.Th visibleFrom="md">Expires</Table.Th>
                 <Table.Th w={50}>
                   <span className="crm-sr-only">Actions</span>
                 </Table.Th>
@@ -99,6 +100,11 @@ export function ApiTokensTab() {
                   <Table.Td visibleFrom="sm" style={{ whiteSpace: 'nowrap' }}>
                     <Text size="sm" c="dimmed">
                       {t.last_used_at ? formatRelative(t.last_used_at) : 'Never'}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td visibleFrom="md" style={{ whiteSpace: 'nowrap' }}>
+                    <Text size="sm" c={t.expires_at ? undefined : 'dimmed'}>
+                      {t.expires_at ? formatDate(t.expires_at, me.company.timezone) : 'Never'}
                     </Text>
                   </Table.Td>
                   <Table.Td>
@@ -145,9 +151,10 @@ export function ApiTokensTab() {
 function CreateTokenForm({ onCancel, onCreated }: { onCancel: () => void; onCreated: (t: CreatedApiToken) => void }) {
   const qc = useQueryClient();
   const [formError, setFormError] = useState<string | null>(null);
-  const form = useForm({ mode: 'controlled', initialValues: { name: '' }, validate: { name: required('Name') } });
+  const form = useForm({ mode: 'controlled', initialValues: { name: '', expires: '90' }, validate: { name: required('Name') } });
   const create = useMutation({
-    mutationFn: (v: typeof form.values) => call(api.POST('/api/api-tokens', { body: { name: v.name.trim() } })),
+    mutationFn: (v: typeof form.values) =>
+      call(api.POST('/api/api-tokens', { body: { name: v.name.trim(), expires_in_days: v.expires === 'never' ? undefined : Number(v.expires) } })),
     onSuccess: (t) => {
       qc.invalidateQueries({ queryKey: keys.apiTokens });
       onCreated(t);
@@ -175,6 +182,18 @@ function CreateTokenForm({ onCancel, onCreated }: { onCancel: () => void; onCrea
           data-autofocus
           maxLength={100}
           {...form.getInputProps('name')}
+        />
+        <Select
+          label="Expires"
+          description="A token that expires limits the harm if it leaks."
+          data={[
+            { value: '30', label: 'In 30 days' },
+            { value: '90', label: 'In 90 days' },
+            { value: '365', label: 'In a year' },
+            { value: 'never', label: 'Never' },
+          ]}
+          allowDeselect={false}
+          {...form.getInputProps('expires')}
         />
         <Group justify="flex-end" gap="sm">
           <Button variant="default" onClick={onCancel}>

@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Card, Group, Select, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconAlertCircle, IconLock } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -7,7 +7,8 @@ import { api, call } from '../../api/client';
 import { isAdmin, keys, useCompany } from '../../api/queries';
 import type { Company, Me } from '../../api/types';
 import { applyApiError } from '../../components/formErrors';
-import { notifySuccess } from '../../components/notify';
+import { notifyError, notifySuccess } from '../../components/notify';
+import { Link } from 'react-router';
 import { ErrorState, PageLoader } from '../../components/States';
 import { useSession } from '../../components/session';
 import { formatDate, roleLabel } from '../../lib/format';
@@ -108,6 +109,45 @@ function CompanyForm({ company }: { company: Company }) {
           )}
         </Stack>
       </form>
+      {me.role === 'owner' && <RequireTwoFactor company={company} />}
     </Card>
+  );
+}
+
+/** RequireTwoFactor lets an owner require two-step sign-in from everyone. */
+function RequireTwoFactor({ company }: { company: Company }) {
+  const me = useSession();
+  const qc = useQueryClient();
+  const save = useMutation({
+    mutationFn: (on: boolean) => call(api.PATCH('/api/company', { body: { require_two_factor: on } })),
+    onSuccess: (saved) => {
+      qc.setQueryData(keys.company, saved);
+      qc.setQueryData<Me | null>(keys.me, (prev) =>
+        prev ? { ...prev, company: { ...prev.company, require_two_factor: saved.require_two_factor } } : prev,
+      );
+      notifySuccess(saved.require_two_factor ? 'Two-step sign-in is now required.' : 'Two-step sign-in is no longer required.');
+    },
+    onError: (err) => notifyError(err, 'Could not change it'),
+  });
+  const canTurnOn = me.user.two_factor || company.require_two_factor;
+  return (
+    <Stack gap={6} mt="xl" pt="lg" style={{ borderTop: '1px solid var(--mantine-color-default-border)' }}>
+      <Switch
+        label="Require two-step sign-in for everyone"
+        description="Members without it can only set it up until they do. Only owners change this."
+        checked={company.require_two_factor}
+        disabled={save.isPending || !canTurnOn}
+        onChange={(e) => save.mutate(e.currentTarget.checked)}
+      />
+      {!canTurnOn && (
+        <Text size="xs" c="dimmed">
+          Turn it on for yourself first, in{' '}
+          <Anchor component={Link} to="/account" size="xs">
+            Account & security
+          </Anchor>
+          .
+        </Text>
+      )}
+    </Stack>
   );
 }

@@ -1,7 +1,7 @@
 import { ActionIcon, Avatar, Badge, Box, Button, Card, Group, Select, Table, Text, Tooltip } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { modals } from '@mantine/modals';
-import { IconUserMinus, IconUserPlus, IconUsers } from '@tabler/icons-react';
+import { IconShieldCheck, IconUserMinus, IconUserPlus, IconUsers } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, call } from '../../api/client';
 import { keys, useUsers } from '../../api/queries';
@@ -82,6 +82,7 @@ export function UsersTab() {
               <Table.Tr>
                 <Table.Th>User</Table.Th>
                 <Table.Th w={150}>Role</Table.Th>
+                <Table.Th visibleFrom="sm">Two-step</Table.Th>
                 <Table.Th visibleFrom="sm">Joined</Table.Th>
                 <Table.Th w={50}>
                   <span className="crm-sr-only">Actions</span>
@@ -127,6 +128,17 @@ export function UsersTab() {
                       <Badge color={ROLE_COLORS[u.role]} variant="light">
                         {roleLabel(u.role)}
                       </Badge>
+                    )}
+                  </Table.Td>
+                  <Table.Td visibleFrom="sm" style={{ whiteSpace: 'nowrap' }}>
+                    {u.two_factor ? (
+                      <Badge variant="light" color="teal" leftSection={<IconShieldCheck size={12} />}>
+                        On
+                      </Badge>
+                    ) : (
+                      <Text size="sm" c="dimmed">
+                        Off
+                      </Text>
                     )}
                   </Table.Td>
                   <Table.Td visibleFrom="sm" style={{ whiteSpace: 'nowrap' }}>
