@@ -71,10 +71,10 @@ export function useEnableTwoFactor() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (code: string) => call(api.POST('/api/auth/two-factor/enable', { body: { code } })),
-    onSuccess: () => {
-      qc.invalidateQueries({ queryKey: keys.me });
-      qc.invalidateQueries({ queryKey: keys.users });
-    },
+    // Not the session (keys.me) yet: a person made to set it up would be let
+    // into the app before seeing their recovery codes. The caller refreshes
+    // it once they have.
+    onSuccess: () => qc.invalidateQueries({ queryKey: keys.users }),
   });
 }
 

@@ -1,9 +1,11 @@
 import { Alert, Badge, Button, Card, Group, Modal, PasswordInput, Stack, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconShieldCheck, IconShieldOff } from '@tabler/icons-react';
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { type RecoveryCodes, useDisableTwoFactor, useNewRecoveryCodes } from '../../api/account';
 import { errorMessage, isApiError, throttleMessage } from '../../api/errors';
+import { keys } from '../../api/queries';
 import { notifySuccess } from '../../components/notify';
 import { useSession } from '../../components/session';
 import { RecoveryCodesView, TwoFactorSetup } from './TwoFactorSetup';
@@ -11,6 +13,7 @@ import { RecoveryCodesView, TwoFactorSetup } from './TwoFactorSetup';
 export function TwoFactorCard() {
   const me = useSession();
   const on = me.user.two_factor;
+  const qc = useQueryClient();
   const [setupOpened, setupModal] = useDisclosure(false);
   const [confirm, setConfirm] = useState<'disable' | 'codes' | null>(null);
   const [codes, setCodes] = useState<RecoveryCodes | null>(null);
@@ -56,6 +59,7 @@ export function TwoFactorCard() {
             onCancel={setupModal.close}
             onDone={() => {
               setupModal.close();
+              qc.invalidateQueries({ queryKey: keys.me });
               notifySuccess('Two-step sign-in is on.');
             }}
           />

@@ -117,7 +117,7 @@ function JoinAsSignedIn({ token, invite, me }: { token: string; invite: InviteLo
         <Button
           leftSection={<IconUserCheck size={18} />}
           loading={join.isPending}
-          onClick={() => join.mutate(undefined, { onSuccess: () => navigate('/', { replace: true }) })}
+          onClick={() => join.mutate(undefined, { onSuccess: () => navigate('/contacts', { replace: true }) })}
         >
           Join {invite.company_name}
         </Button>
@@ -146,7 +146,7 @@ function CreateAccountForm({ token, invite }: { token: string; invite: InviteLoo
     meta: { authFlow: true },
     onSuccess: (me) => {
       startSession(qc, me);
-      navigate('/', { replace: true });
+      navigate('/contacts', { replace: true });
     },
     onError: (err) => {
       if (isApiError(err, 409)) {
