@@ -93,7 +93,7 @@ describe('account security', () => {
     const rows = owner.getByTestId('session-row');
     await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(2);
     await rows.filter({ hasText: 'This browser' }).waitFor();
-    await shoot(owner, '94-sessions');
+    await shoot(owner, '94-sessions', { scrollTo: owner.getByRole('heading', { name: 'Where you are signed in' }) });
     await rows.filter({ hasNotText: 'This browser' }).getByRole('button', { name: 'Sign out' }).click();
     await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(1);
     await laptop.goto('/contacts');

@@ -60,15 +60,13 @@ export function TwoFactorSetup({ onDone, onCancel }: { onDone: () => void; onCan
           <List.Item>Scan this QR code, or type the secret below.</List.Item>
           <List.Item>Enter the 6-digit code it shows.</List.Item>
         </List>
-        <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="md">
-          <Image src={setup.qr_code} alt="QR code for your authenticator app" w={180} h={180} radius="sm" />
-          <Stack gap="xs" justify="center">
-            <CopyField label="Secret" value={setup.secret} mono />
-            <Text size="xs" c="dimmed">
-              Account: Sales CRM
-            </Text>
-          </Stack>
-        </SimpleGrid>
+        <Group gap="md" align="center" wrap="wrap">
+          <Image src={setup.qr_code} alt="QR code for your authenticator app" w={160} h={160} radius="sm" />
+          <Text size="sm" c="dimmed" style={{ flex: '1 1 160px' }}>
+            Scanning shows the account as “Sales CRM”. No camera? Copy the secret into the app instead.
+          </Text>
+        </Group>
+        <CopyField label="Secret" value={setup.secret} mono />
         <TextInput
           label="Code from the app"
           autoComplete="one-time-code"
