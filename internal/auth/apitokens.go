@@ -27,9 +27,9 @@ type APIToken struct {
 
 // NewAPIToken is a token just created, with its secret.
 type NewAPIToken struct {
-	ID        uuid.UUID `json:"id"`
-	Name      string    `json:"name"`
-	Prefix    string    `json:"prefix"`
+	ID        uuid.UUID  `json:"id"`
+	Name      string     `json:"name"`
+	Prefix    string     `json:"prefix"`
 	CreatedAt time.Time  `json:"created_at"`
 	ExpiresAt *time.Time `json:"expires_at" nullable:"true"`
 	Token     string     `json:"token" doc:"The secret, shown this once. Send it as Authorization: Bearer <token>."`

@@ -15,9 +15,9 @@ import (
 
 // Member is a user as a member of the caller's company.
 type Member struct {
-	ID       uuid.UUID    `json:"id" doc:"The user's id."`
-	Email    string       `json:"email"`
-	Name     string       `json:"name"`
+	ID        uuid.UUID    `json:"id" doc:"The user's id."`
+	Email     string       `json:"email"`
+	Name      string       `json:"name"`
 	Role      tenancy.Role `json:"role" enum:"owner,admin,member"`
 	JoinedAt  time.Time    `json:"joined_at"`
 	TwoFactor bool         `json:"two_factor" doc:"Uses two-step sign-in."`

@@ -83,8 +83,7 @@ func (h totpHolder) Reseal(ctx context.Context, progress func()) (int, error) {
 		if !changed {
 			return nil
 		}
-		if err := q.UpdateSealedTOTP(ctx, dbq.UpdateSealedTOTPParams{ID: u.ID, TotpSecret: u.TotpSecret,
-			TotpPendingSecret: u.TotpPendingSecret}); err != nil {
+		if err := q.UpdateSealedTOTP(ctx, dbq.UpdateSealedTOTPParams(u)); err != nil {
 			return fmt.Errorf("store resealed secret: %w", err)
 		}
 		n++
