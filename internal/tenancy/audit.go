@@ -19,14 +19,15 @@ import (
 // fails for any other table that has a company_id column and lacks the
 // tenant shape. Only internal/auth (and, later, the webhook routers) touch them.
 var PlatformTables = map[string]string{
-	"companies":      "the tenants themselves",
-	"users":          "login identities, looked up by email before a company is chosen",
-	"memberships":    "which companies a person belongs to: read at login and by the company switcher",
-	"sessions":       "looked up by hashed cookie secret to find the company",
-	"api_tokens":     "looked up by hashed bearer secret to find the company",
-	"invites":        "looked up by hashed link secret before the invitee belongs to the company",
-	"login_failures": "throttling keyed by email and address, before any company is known",
-	"audit_log":      "platform-level record, including platform administrators' reads across companies",
+	"companies":           "the tenants themselves",
+	"users":               "login identities, looked up by email before a company is chosen",
+	"memberships":         "which companies a person belongs to: read at login and by the company switcher",
+	"sessions":            "looked up by hashed cookie secret to find the company",
+	"api_tokens":          "looked up by hashed bearer secret to find the company",
+	"invites":             "looked up by hashed link secret before the invitee belongs to the company",
+	"auth_throttle":       "attempt counters keyed by email, address and device, before any company is known",
+	"user_recovery_codes": "a person's two-step recovery codes, checked at login before a company is chosen",
+	"audit_log":           "platform-level record, including platform administrators' reads across companies",
 	"twilio_routes": "inbound routing key: a Twilio number to its company, read by the webhook router before any company is known; " +
 		"its primary key makes a number belong to one company on the whole platform",
 }
