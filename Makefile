@@ -7,11 +7,15 @@ LDFLAGS := -X github.com/salescrm/crm/internal/app.Version=$(VERSION)
 # web/node_modules may hold Go files of npm packages; they are not ours.
 GO_PKGS = ./cmd/... ./internal/... ./web
 
-.PHONY: dist-placeholder run build build-go web web-deps system-deps test test-go test-web test-e2e lint generate check-generated clean
+.PHONY: dist-placeholder preflight run build build-go web web-deps system-deps test test-go test-web test-e2e lint generate check-generated clean
 
 ## run: build everything, start PostgreSQL (private cluster under ./data/pg) and serve on :8080
-run: system-deps build
+run: system-deps preflight build
 	./bin/crm serve
+
+# What could fail is checked before the minutes of building.
+preflight:
+	@scripts/preflight.sh
 
 ## build: the web app, then the binary with it embedded
 build: web build-go

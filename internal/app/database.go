@@ -24,6 +24,10 @@ func Database(ctx context.Context, cfg *config.Config, log *slog.Logger) (stop f
 	if err != nil {
 		return nil, false, err
 	}
+	if cl.Moved(dir) {
+		log.Warn("the postgres OS user cannot reach the data directory, so the private cluster's data lives elsewhere",
+			"asked", dir, "cluster", cl.Dir)
+	}
 	stop = func() {
 		if cl.Started() {
 			log.Info("stopping the private PostgreSQL cluster")

@@ -6,6 +6,7 @@ package pgdev
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -81,10 +82,18 @@ func Start(dir string, port int) (*Cluster, error) {
 		if out, err := c.run(bin, "pg_ctl", "--version"); err != nil {
 			return nil, fmt.Errorf("pgdev: cannot run PostgreSQL as the postgres user: %v: %s", err, out)
 		}
-		if err := exec.Command("runuser", "-u", "postgres", "--", "test", "-x", filepath.Dir(dir)).Run(); err != nil {
-			return nil, fmt.Errorf("pgdev: the postgres OS user cannot reach %s (a parent directory is not searchable); choose another CRM_DATA_DIR", filepath.Dir(dir))
+		if !postgresCanReach(filepath.Dir(dir)) {
+			// A clone under /root or a mktemp -d directory: the postgres
+			// user cannot search its parents. Keep the data in postgres's
+			// own home, one directory per data dir, and say where.
+			alt, err := reachableHome(dir)
+			if err != nil {
+				return nil, err
+			}
+			c.Dir = alt
 		}
 	}
+	dir = c.Dir
 	if _, err := os.Stat(filepath.Join(dir, "PG_VERSION")); err != nil {
 		if err := c.initdb(bin); err != nil {
 			return nil, err
@@ -121,6 +130,36 @@ func Start(dir string, port int) (*Cluster, error) {
 	}
 	c.started = true
 	return c, nil
+}
+
+// postgresCanReach reports whether the postgres OS user can search dir.
+func postgresCanReach(dir string) bool {
+	return exec.Command("runuser", "-u", "postgres", "--", "test", "-x", dir).Run() == nil
+}
+
+// reachableHome is where the cluster for dir lives when the postgres user
+// cannot reach dir: under the postgres user's home, named by dir's path.
+func reachableHome(dir string) (string, error) {
+	u, err := user.Lookup("postgres")
+	if err != nil {
+		return "", fmt.Errorf("pgdev: running as root needs the postgres OS user: %w", err)
+	}
+	sum := sha256.Sum256([]byte(dir))
+	base := filepath.Join(u.HomeDir, "crm-clusters", hex.EncodeToString(sum[:6]))
+	if err := os.MkdirAll(base, 0o755); err != nil {
+		return "", fmt.Errorf("pgdev: the postgres OS user cannot reach %s, and %s cannot be made: %w", filepath.Dir(dir), base, err)
+	}
+	if !postgresCanReach(base) {
+		return "", fmt.Errorf("pgdev: the postgres OS user can reach neither %s nor %s; choose another CRM_DATA_DIR", filepath.Dir(dir), base)
+	}
+	return filepath.Join(base, "pg"), nil
+}
+
+// Moved reports whether the cluster lives elsewhere than the directory asked
+// for (see Start); Dir says where.
+func (c *Cluster) Moved(asked string) bool {
+	abs, _ := filepath.Abs(asked)
+	return abs != c.Dir
 }
 
 // Started reports whether this process started the cluster.
