@@ -18,12 +18,18 @@ export default defineConfig({
     chunkSizeWarningLimit: 1500,
     rolldownOptions: {
       output: {
-        // Libraries change less often than the app: a separate chunk stays cached across releases.
+        // Libraries change less often than the app: a separate chunk stays
+        // cached across releases. Only what every page needs is grouped; the
+        // rest (charts, drag and drop) follows the lazy page that imports it,
+        // so the login page does not download it.
         codeSplitting: {
           groups: [
             { name: 'react', test: /node_modules[\\/](react|react-dom|react-router|scheduler|@tanstack)[\\/]/, priority: 20 },
-            { name: 'mantine', test: /node_modules[\\/](@mantine|@floating-ui|@tabler)[\\/]/, priority: 10 },
-            { name: 'vendor', test: /node_modules/, priority: 0 },
+            {
+              name: 'mantine',
+              test: /node_modules[\\/](@mantine[\\/](core|hooks|form|modals|notifications|spotlight)|@floating-ui)[\\/]/,
+              priority: 10,
+            },
           ],
         },
       },

@@ -45,3 +45,48 @@ func TestNoAppBuilt(t *testing.T) {
 		t.Fatal("an empty dist counted as an app")
 	}
 }
+
+// Precompressed copies go to clients that accept them, with the original's
+// type; everyone else (and q=0) gets the plain file.
+func TestServesPrecompressedCopies(t *testing.T) {
+	h, _ := Handler(fstest.MapFS{
+		"index.html":            {Data: []byte("<html>app</html>")},
+		"index.html.br":         {Data: []byte("BR-INDEX")},
+		"assets/app-123.js":     {Data: []byte("plain js")},
+		"assets/app-123.js.br":  {Data: []byte("BR")},
+		"assets/app-123.js.gz":  {Data: []byte("GZ")},
+		"assets/only-gz.css":    {Data: []byte("plain css")},
+		"assets/only-gz.css.gz": {Data: []byte("GZ")},
+	})
+	cases := []struct {
+		path, accept, body, encoding, ctype string
+	}{
+		{"/assets/app-123.js", "gzip, deflate, br", "BR", "br", "text/javascript; charset=utf-8"},
+		{"/assets/app-123.js", "gzip", "GZ", "gzip", "text/javascript; charset=utf-8"},
+		{"/assets/app-123.js", "br;q=0, gzip;q=0.5", "GZ", "gzip", "text/javascript; charset=utf-8"},
+		{"/assets/app-123.js", "", "plain js", "", "text/javascript; charset=utf-8"},
+		{"/assets/app-123.js", "identity", "plain js", "", "text/javascript; charset=utf-8"},
+		{"/assets/only-gz.css", "br, gzip", "GZ", "gzip", "text/css; charset=utf-8"},
+		{"/contacts/42", "br", "BR-INDEX", "br", "text/html; charset=utf-8"},
+		{"/contacts/42", "gzip", "<html>app</html>", "", "text/html; charset=utf-8"},
+	}
+	for _, c := range cases {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("GET", c.path, nil)
+		if c.accept != "" {
+			req.Header.Set("Accept-Encoding", c.accept)
+		}
+		h.ServeHTTP(rec, req)
+		if rec.Code != 200 || rec.Body.String() != c.body || rec.Header().Get("Content-Encoding") != c.encoding ||
+			rec.Header().Get("Content-Type") != c.ctype || rec.Header().Get("Vary") != "Accept-Encoding" {
+			t.Errorf("%s (Accept-Encoding %q): %d %q encoding %q type %q vary %q", c.path, c.accept, rec.Code, rec.Body.String(),
+				rec.Header().Get("Content-Encoding"), rec.Header().Get("Content-Type"), rec.Header().Get("Vary"))
+		}
+	}
+	// The compressed copies are not pages of their own.
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/assets/app-123.js.br", nil))
+	if rec.Code != 404 {
+		t.Errorf("direct .br: %d", rec.Code)
+	}
+}

@@ -1,4 +1,5 @@
 import { Center } from '@mantine/core';
+import { lazy, Suspense } from 'react';
 import { ModalsProvider } from '@mantine/modals';
 import { Notifications } from '@mantine/notifications';
 import { Navigate, Outlet, createBrowserRouter, useLocation, useSearchParams } from 'react-router';
@@ -7,24 +8,27 @@ import { AppLayout } from './components/AppLayout';
 import { ErrorState, PageLoader } from './components/States';
 import { SessionContext } from './components/session';
 import { safeNext } from './lib/nav';
-import { ActivitiesPage } from './pages/activities/ActivitiesPage';
-import { ContactDetailPage } from './pages/contacts/ContactDetailPage';
-import { DuplicatesPage } from './pages/contacts/DuplicatesPage';
-import { ImportPage } from './pages/imports/ImportPage';
-import { DashboardPage } from './pages/dashboard/DashboardPage';
-import { DealDetailPage } from './pages/deals/DealDetailPage';
-import { DealsPage } from './pages/deals/DealsPage';
-import { ContactsPage } from './pages/contacts/ContactsPage';
 import { InvitePage } from './pages/auth/InvitePage';
 import { LoginPage } from './pages/auth/LoginPage';
 import { SignupPage } from './pages/auth/SignupPage';
 import { NotFoundPage, RouteErrorPage } from './pages/notfound/NotFoundPage';
-import { SettingsPage } from './pages/settings/SettingsPage';
-import { SmsPage } from './pages/sms/SmsPage';
-import { CallsPage } from './pages/calls/CallsPage';
-import { TenancyAuditPage } from './pages/admin/TenancyAuditPage';
-import { AccountPage } from './pages/account/AccountPage';
 import { TwoFactorRequiredPage } from './pages/account/TwoFactorRequiredPage';
+
+// Pages load with their route, so the login page does not download the
+// kanban, the charts and every other page (docs/performance.md).
+const ActivitiesPage = lazy(() => import('./pages/activities/ActivitiesPage').then((m) => ({ default: m.ActivitiesPage })));
+const ContactDetailPage = lazy(() => import('./pages/contacts/ContactDetailPage').then((m) => ({ default: m.ContactDetailPage })));
+const DuplicatesPage = lazy(() => import('./pages/contacts/DuplicatesPage').then((m) => ({ default: m.DuplicatesPage })));
+const ImportPage = lazy(() => import('./pages/imports/ImportPage').then((m) => ({ default: m.ImportPage })));
+const DashboardPage = lazy(() => import('./pages/dashboard/DashboardPage').then((m) => ({ default: m.DashboardPage })));
+const DealDetailPage = lazy(() => import('./pages/deals/DealDetailPage').then((m) => ({ default: m.DealDetailPage })));
+const DealsPage = lazy(() => import('./pages/deals/DealsPage').then((m) => ({ default: m.DealsPage })));
+const ContactsPage = lazy(() => import('./pages/contacts/ContactsPage').then((m) => ({ default: m.ContactsPage })));
+const SettingsPage = lazy(() => import('./pages/settings/SettingsPage').then((m) => ({ default: m.SettingsPage })));
+const SmsPage = lazy(() => import('./pages/sms/SmsPage').then((m) => ({ default: m.SmsPage })));
+const CallsPage = lazy(() => import('./pages/calls/CallsPage').then((m) => ({ default: m.CallsPage })));
+const TenancyAuditPage = lazy(() => import('./pages/admin/TenancyAuditPage').then((m) => ({ default: m.TenancyAuditPage })));
+const AccountPage = lazy(() => import('./pages/account/AccountPage').then((m) => ({ default: m.AccountPage })));
 
 /** SignedIn renders the app shell for a session, and sends everyone else to /login. */
 function SignedIn() {
@@ -62,7 +66,11 @@ function SignedOut() {
 function AdminOnly() {
   const me = useMe();
   if (!me.data?.user.is_platform_admin) return <NotFoundPage />;
-  return <TenancyAuditPage />;
+  return (
+    <Suspense fallback={<PageLoader />}>
+      <TenancyAuditPage />
+    </Suspense>
+  );
 }
 
 /**

@@ -11,11 +11,13 @@ import {
   IconSettings,
   IconShieldCheck,
 } from '@tabler/icons-react';
+import { Suspense } from 'react';
 import { Link, Outlet, useLocation } from 'react-router';
 import { useUnreadCount } from '../api/phone';
 import { ColorSchemeToggle } from './ColorSchemeToggle';
 import { CompanySwitcher } from './CompanySwitcher';
 import { GlobalSearch, SearchButton } from './GlobalSearch';
+import { PageLoader } from './States';
 import { UserMenu } from './UserMenu';
 import { useSession } from './session';
 
@@ -112,7 +114,9 @@ export function AppLayout() {
 
       <AppShell.Main id="main" tabIndex={-1} style={{ outline: 'none' }}>
         <Box maw={1200} mx="auto">
-          <Outlet />
+          <Suspense fallback={<PageLoader />}>
+            <Outlet />
+          </Suspense>
         </Box>
       </AppShell.Main>
       <GlobalSearch showAdmin={me.user.is_platform_admin} />
