@@ -85,30 +85,30 @@ func TestTwilioSettingsKeepTheTokenSecret(t *testing.T) {
 func TestANumberBelongsToOneCompany(t *testing.T) {
 	env := apitest.New(t)
 	a, b := env.Signup("Acme"), env.Signup("Globex")
-	ta := connectTwilio(t, env, a, "+1 (415) 555-0100")
-	if ta.number != "+14155550100" {
+	ta := connectTwilio(t, env, a, "+1 (415) 555-0300")
+	if ta.number != "+14155550300" {
 		t.Fatalf("number stored as %q", ta.number)
 	}
 	sid, token := env.Twilio.NewAccount()
 	b.Do("PUT", "/api/twilio-settings", map[string]any{"mode": "twilio", "account_sid": sid, "auth_token": token}).Want(200)
-	p := b.Do("POST", "/api/twilio-settings/numbers", map[string]any{"number": "+14155550100"}).Want(409).Problem()
+	p := b.Do("POST", "/api/twilio-settings/numbers", map[string]any{"number": "+14155550300"}).Want(409).Problem()
 	if !strings.Contains(p.Detail, "already connected") {
 		t.Fatalf("409 detail: %q", p.Detail)
 	}
-	a.Do("POST", "/api/twilio-settings/numbers", map[string]any{"number": "4155550100"}).Want(409)
+	a.Do("POST", "/api/twilio-settings/numbers", map[string]any{"number": "4155550300"}).Want(409)
 	b.Do("POST", "/api/twilio-settings/numbers", map[string]any{"number": "not a number"}).Want(422)
 	if n := countRows(t, env, `SELECT count(*) FROM phone_numbers`); n != 1 {
 		t.Fatalf("%d numbers after refused claims", n)
 	}
 	// Once A lets it go, B may have it.
 	a.Do("DELETE", "/api/twilio-settings/numbers/"+ta.numberID, nil).Want(204)
-	b.Do("POST", "/api/twilio-settings/numbers", map[string]any{"number": "+14155550100"}).Want(201)
+	b.Do("POST", "/api/twilio-settings/numbers", map[string]any{"number": "+14155550300"}).Want(201)
 }
 
 func TestNumbersRingAMember(t *testing.T) {
 	env := apitest.New(t)
 	a := env.Signup("Acme")
-	ta := connectTwilio(t, env, a, "+14155550100")
+	ta := connectTwilio(t, env, a, "+14155550300")
 	var n map[string]any
 	a.Do("PATCH", "/api/twilio-settings/numbers/"+ta.numberID, map[string]any{"user_id": a.Me.User.ID.String(), "label": "Sales line",
 		"sms_per_second": 2.5}).Want(200).Decode(&n)

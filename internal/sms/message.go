@@ -80,7 +80,7 @@ type Consent struct {
 	Number        string     `json:"number" doc:"The company number the keyword came in on; empty for manual changes."`
 	CreatedByName string     `json:"created_by_name" doc:"Who recorded a manual change."`
 	CreatedAt     time.Time  `json:"created_at"`
-	Evidence      *Evidence  `json:"evidence" nullable:"true" doc:"How a manual opt-in was given; null for keywords and opt-outs."`
+	Evidence      *Evidence  `json:"evidence,omitempty" doc:"How a manual opt-in was given; absent for keywords and opt-outs."`
 }
 
 // Evidence is the record of a person's agreement to receive texts, given
