@@ -38,9 +38,20 @@ type Env struct {
 // CheapPasswords keeps argon2id from dominating test time.
 var CheapPasswords = &auth.PasswordParams{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 
+// Option changes how New starts the server.
+type Option func(env map[string]string)
+
+// WithEnv sets a configuration variable (such as CRM_SMS_DAILY_LIMIT) for
+// the server New starts.
+func WithEnv(name, value string) Option { return func(env map[string]string) { env[name] = value } }
+
 // New starts the API on a fresh database.
-func New(t testing.TB) *Env {
+func New(t testing.TB, opts ...Option) *Env {
 	t.Helper()
+	extra := map[string]string{}
+	for _, o := range opts {
+		o(extra)
+	}
 	urls := dbtest.New(t)
 	srv := httptest.NewUnstartedServer(nil)
 	publicURL := "http://" + srv.Listener.Addr().String()
@@ -63,7 +74,7 @@ func New(t testing.TB) *Env {
 		case "CRM_TWILIO_API_URL":
 			return tw.URL
 		}
-		return ""
+		return extra[k]
 	})
 	if err != nil {
 		t.Fatal(err)

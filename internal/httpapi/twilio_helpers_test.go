@@ -104,6 +104,21 @@ func ownerQuery(t *testing.T, env *apitest.Env, sql string, args []any, dest ...
 	}
 }
 
+// ownerExec runs a statement as the database owner, to set up what the API
+// no longer allows (rows from before a rule existed).
+func ownerExec(t *testing.T, env *apitest.Env, sql string, args ...any) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, env.URLs.Super)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, sql, args...); err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+}
+
 func countRows(t *testing.T, env *apitest.Env, sql string, args ...any) int {
 	t.Helper()
 	var n int

@@ -264,20 +264,22 @@ func (s *Service) claimProven(ctx context.Context, q *db.Q, companyID uuid.UUID,
 		if n == 1 {
 			return takenFrom, nil
 		}
-		holder, err := q.LockRoute(ctx, number)
+		holder, err := q.RouteHolder(ctx, number)
 		if db.IsNotFound(err) {
 			continue // released a moment ago
 		} else if err != nil {
-			return nil, fmt.Errorf("lock route %s: %w", number, err)
+			return nil, fmt.Errorf("holder of route %s: %w", number, err)
 		}
 		if holder.CompanyID == companyID || holder.AccountSid == sid {
 			return nil, ErrNumberTaken
 		}
-		if _, err := q.TakeOverRoute(ctx, dbq.TakeOverRouteParams{Number: number, Holder: holder.CompanyID,
-			HolderSid: holder.AccountSid}); err != nil {
+		n, err = q.TakeOverRoute(ctx, dbq.TakeOverRouteParams{Number: number, Holder: holder.CompanyID, HolderSid: holder.AccountSid})
+		if err != nil {
 			return nil, fmt.Errorf("take over route %s: %w", number, err)
 		}
-		takenFrom = &holder.CompanyID
+		if n == 1 {
+			takenFrom = &holder.CompanyID
+		}
 	}
 	return nil, ErrNumberTaken
 }

@@ -397,23 +397,6 @@ func (q *Queries) ListPhoneNumbers(ctx context.Context, companyID uuid.UUID) ([]
 	return items, nil
 }
 
-const lockRoute = `-- name: LockRoute :one
-SELECT company_id, account_sid FROM twilio_routes WHERE number = $1 FOR UPDATE
-`
-
-type LockRouteRow struct {
-	CompanyID  uuid.UUID
-	AccountSid string
-}
-
-// Who holds a number, locked until the claim decides (takeover or 409).
-func (q *Queries) LockRoute(ctx context.Context, number string) (LockRouteRow, error) {
-	row := q.db.QueryRow(ctx, lockRoute, number)
-	var i LockRouteRow
-	err := row.Scan(&i.CompanyID, &i.AccountSid)
-	return i, err
-}
-
 const memberExists = `-- name: MemberExists :one
 SELECT EXISTS (SELECT 1 FROM memberships WHERE company_id = $1 AND user_id = $2)
 `
@@ -444,6 +427,24 @@ type RecordTwilioCheckParams struct {
 func (q *Queries) RecordTwilioCheck(ctx context.Context, arg RecordTwilioCheckParams) error {
 	_, err := q.db.Exec(ctx, recordTwilioCheck, arg.Ok, arg.Message, arg.CompanyID)
 	return err
+}
+
+const routeHolder = `-- name: RouteHolder :one
+SELECT company_id, account_sid FROM twilio_routes WHERE number = $1
+`
+
+type RouteHolderRow struct {
+	CompanyID  uuid.UUID
+	AccountSid string
+}
+
+// Who holds a number. Not locked: TakeOverRoute deletes only the route
+// read here, so a concurrent change makes it delete nothing.
+func (q *Queries) RouteHolder(ctx context.Context, number string) (RouteHolderRow, error) {
+	row := q.db.QueryRow(ctx, routeHolder, number)
+	var i RouteHolderRow
+	err := row.Scan(&i.CompanyID, &i.AccountSid)
+	return i, err
 }
 
 const routeNumber = `-- name: RouteNumber :one

@@ -26,9 +26,10 @@ WHERE company_id = @company_id;
 -- at who holds it (LockRoute) and decides.
 INSERT INTO twilio_routes (number, company_id, account_sid) VALUES (@number, @company_id, @account_sid) ON CONFLICT (number) DO NOTHING;
 
--- name: LockRoute :one
--- Who holds a number, locked until the claim decides (takeover or 409).
-SELECT company_id, account_sid FROM twilio_routes WHERE number = $1 FOR UPDATE;
+-- name: RouteHolder :one
+-- Who holds a number. Not locked: TakeOverRoute deletes only the route
+-- read here, so a concurrent change makes it delete nothing.
+SELECT company_id, account_sid FROM twilio_routes WHERE number = $1;
 
 -- name: TakeOverRoute :execrows
 -- The proven owner takes a number from a company that did not prove it in
