@@ -5,7 +5,10 @@
 //   POST /2010-04-01/Accounts/{sid}/Messages.json  → 201 a queued message
 //   POST /2010-04-01/Accounts/{sid}/Calls.json     → 201 a queued call
 //   GET  /2010-04-01/Accounts/{sid}.json           → 200 the account
+//   GET  /2010-04-01/Accounts/{sid}/IncomingPhoneNumbers.json?PhoneNumber=…
+//                                                  → 200 the account's numbers whose digits contain the filter
 //   GET  /__requests                               → every request so far with the answer given (JSON), for assertions
+//   PUT  /__accounts/{sid}/numbers                 → set the numbers the account owns: {"numbers": ["+15005550006"]}
 //
 // Every Twilio route wants HTTP basic auth with the account SID as user and
 // the one known test token as password; anything else gets Twilio's 401.
@@ -54,6 +57,8 @@ function readBody(req) {
  */
 export function startFakeTwilio(port = 0) {
   const requests = [];
+  /** numbers maps an account SID to the E.164 numbers it owns; a number is in one account at a time. */
+  const numbers = new Map();
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://fake-twilio');
@@ -64,6 +69,17 @@ export function startFakeTwilio(port = 0) {
           return send(res, 204, {});
         }
         return send(res, 200, requests);
+      }
+      const own = url.pathname.match(/^\/__accounts\/([^/]+)\/numbers$/);
+      if (own && req.method === 'PUT') {
+        const list = JSON.parse(body || '{}').numbers ?? [];
+        for (const [sid, owned] of numbers)
+          numbers.set(
+            sid,
+            owned.filter((n) => !list.includes(n)),
+          );
+        numbers.set(own[1], list);
+        return send(res, 200, { numbers: list });
       }
       const form = Object.fromEntries(new URLSearchParams(body));
       const auth = basicAuth(req);
@@ -83,7 +99,7 @@ export function startFakeTwilio(port = 0) {
         send(res, status, json);
       };
 
-      const m = url.pathname.match(/^\/2010-04-01\/Accounts\/([^/]+?)(\.json|\/Messages\.json|\/Calls\.json)$/);
+      const m = url.pathname.match(/^\/2010-04-01\/Accounts\/([^/]+?)(\.json|\/Messages\.json|\/Calls\.json|\/IncomingPhoneNumbers\.json)$/);
       if (!m) return reply(404, { code: 20404, message: 'The requested resource was not found', status: 404 });
       const [, sid, what] = m;
       if (!auth || auth.user !== sid || auth.password !== FAKE_TWILIO_TOKEN) {
@@ -92,6 +108,31 @@ export function startFakeTwilio(port = 0) {
       const now = new Date().toUTCString();
       if (what === '.json' && req.method === 'GET') {
         return reply(200, { sid, status: 'active', friendly_name: 'Test', type: 'Full', date_created: now, date_updated: now });
+      }
+      if (what === '/IncomingPhoneNumbers.json' && req.method === 'GET') {
+        const digits = (v) => v.replace(/\D/g, '');
+        const filter = digits(url.searchParams.get('PhoneNumber') ?? '');
+        const list = (numbers.get(sid) ?? [])
+          .filter((n) => digits(n).includes(filter))
+          .map((n) => ({
+            sid: `PN${hex32()}`,
+            account_sid: sid,
+            phone_number: n,
+            friendly_name: n,
+            capabilities: { sms: true, voice: true, mms: true },
+          }));
+        const uri = `${url.pathname}${url.search}`;
+        return reply(200, {
+          incoming_phone_numbers: list,
+          page: 0,
+          page_size: 50,
+          start: 0,
+          end: Math.max(list.length - 1, 0),
+          uri,
+          first_page_uri: uri,
+          next_page_uri: null,
+          previous_page_uri: null,
+        });
       }
       if (what === '/Messages.json' && req.method === 'POST') {
         if (!form.To || !form.From || (!form.Body && !form.MediaUrl)) {

@@ -4,11 +4,14 @@ import type { Page } from 'playwright-core';
 import { account, artifacts, baseURL, createContact, failFast, launch, newContext, shoot, signUp, waitForRows, type TestBrowser } from './lib';
 
 // SMS and phone calls through Twilio. The server talks to a fake Twilio
-// (e2e/fake-twilio.mjs, real HTTP) that records what it was sent; inbound
-// texts arrive as signed webhooks posted from here. An admin connects Twilio
-// and adds a number, texts a contact from the contact page, gets a reply (and
-// a STOP), calls the contact and keeps notes; a second company tries the
-// built-in simulator and sees none of the first company's texts and calls.
+// (e2e/fake-twilio.mjs, real HTTP) that records what it was sent and knows
+// which numbers each account owns; inbound texts arrive as signed webhooks
+// posted from here. An admin connects Twilio and adds a number (refused until
+// the Twilio account has it), widens the countries texts may go to, texts a
+// contact from the contact page, gets a reply (and a STOP, then opts them
+// back in with evidence), calls the contact and keeps notes; a second company
+// tries the built-in simulator, which gives it a fictional number, and sees
+// none of the first company's texts and calls.
 
 const twilioURL = process.env.E2E_TWILIO_URL ?? '';
 // The fake's token (fake-twilio.mjs): alphanumeric, as twilio-go insists.
@@ -26,6 +29,12 @@ interface FakeRequest {
   form: Record<string, string>;
   status: number;
   response: { sid?: string } | null;
+}
+
+/** ownNumbers tells the fake Twilio which numbers an account owns (as buying them in the console would). */
+async function ownNumbers(sid: string, numbers: string[]): Promise<void> {
+  const res = await fetch(`${twilioURL}/__accounts/${sid}/numbers`, { method: 'PUT', body: JSON.stringify({ numbers }) });
+  if (!res.ok) throw new Error(`the fake Twilio refused the numbers: ${res.status}`);
 }
 
 async function twilioRequests(): Promise<FakeRequest[]> {
@@ -169,13 +178,40 @@ describe('sms and calls', () => {
     const smsHook = a.getByRole('textbox', { name: 'SMS URL', exact: true });
     expect(await smsHook.inputValue()).toBe(`${baseURL}/webhooks/twilio/sms`);
 
+    // A number the Twilio account does not have is refused, next to the
+    // field: the server asked Twilio.
     await a.getByRole('button', { name: 'Add number' }).click();
     const dialog = a.getByRole('dialog', { name: 'Add a phone number' });
     await dialog.getByRole('textbox', { name: 'Number' }).fill('+1 500 555 0006');
     await dialog.getByRole('textbox', { name: 'Label' }).fill('Sales line');
     await dialog.getByRole('button', { name: 'Add number' }).click();
+    await dialog
+      .locator('.mantine-InputWrapper-error')
+      .filter({ hasText: /not a number of the Twilio account/i })
+      .waitFor();
+    const lookup = await waitForTwilio((r) => r.path === `/2010-04-01/Accounts/${SID}/IncomingPhoneNumbers.json`, 'the ownership check');
+    expect(lookup.user).toBe(SID);
+    expect(lookup.status).toBe(200);
+    await shoot(a, '81-number-not-in-account');
+    // Once the account has it, it is added.
+    await ownNumbers(SID, [NUMBER]);
+    await dialog.getByRole('button', { name: 'Add number' }).click();
     await dialog.waitFor({ state: 'hidden' });
     await a.locator(`[data-testid=number-row][data-number="${NUMBER}"]`).waitFor();
+
+    // Limits: no text or call yet today, and texts go to the countries of
+    // the company's numbers (the US) until an admin adds more.
+    const limits = a.getByTestId('phone-limits');
+    await limits.getByTestId('usage-sms').getByText('0 of 1,000 today').waitFor();
+    expect(await limits.getByTestId('usage-calls').getAttribute('data-limit')).toBe('300');
+    const countries = limits.getByTestId('allowed-countries');
+    await countries.getByText('The default: the countries of your numbers (United States)', { exact: false }).waitFor();
+    await countries.getByLabel('Countries texts and calls may go to').click();
+    await countries.getByLabel('Countries texts and calls may go to').fill('Canada');
+    await a.getByRole('option', { name: 'Canada (CA)' }).click();
+    await countries.getByRole('button', { name: 'Save countries' }).click();
+    await countries.getByText('Chosen by an admin', { exact: false }).waitFor();
+    await shoot(a, '82-phone-limits', { scrollTo: limits });
 
     await a.getByRole('textbox', { name: 'Your phone number' }).fill('+1 415 555 0199');
     await a.getByRole('button', { name: 'Save phone' }).click();
@@ -208,6 +244,18 @@ describe('sms and calls', () => {
     expect(sent.form.Body).toBe(text);
     expect(sent.user).toBe(SID);
     expect(sent.form.StatusCallback).toContain(`${baseURL}/webhooks/twilio/sms/status`);
+
+    // A text to a country the company does not text is refused by the server.
+    const abroad = await a.evaluate(async () => {
+      const res = await fetch('/api/sms/messages', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ to: '+442079460018', body: 'Hello London' }),
+      });
+      return { status: res.status, body: await res.json() };
+    });
+    expect(abroad.status).toBe(422);
+    expect(JSON.stringify(abroad.body)).toContain('a country the company does not text or call');
 
     // Twilio reports delivery to the callback it was given; the bubble follows without a reload.
     const report = (status: string, extra: Record<string, string> = {}) =>
@@ -308,8 +356,28 @@ describe('sms and calls', () => {
     const history = a.getByRole('dialog', { name: /SMS consent/ });
     await history.getByTestId('consent-history').getByText('Texted STOP to +1 500 555 0006').waitFor();
     await shoot(a, '86-sms-consent-history');
+
+    // Opting them back in by hand needs the evidence: how, when, what they said.
+    await history.getByRole('button', { name: 'Opt back in with evidence…' }).click();
+    const evidence = history.getByTestId('consent-evidence-form');
+    await evidence.getByRole('button', { name: 'Opt back in' }).click();
+    await evidence.getByText('How did they agree?').waitFor();
+    await evidence.getByText('Write down what they said or signed').waitFor();
+    await evidence.getByLabel('How they agreed').click();
+    await a.getByRole('option', { name: 'Verbally, on a call' }).click();
+    await evidence.getByRole('textbox', { name: 'What they said or signed' }).fill('Yes, text me when the engines ship.');
+    await shoot(a, '86-sms-consent-evidence');
+    await evidence.getByRole('button', { name: 'Opt back in' }).click();
+    await history
+      .getByTestId('consent-evidence')
+      .filter({ hasText: 'Verbally, on a call' })
+      .filter({ hasText: 'Yes, text me when the engines ship.' })
+      .waitFor();
+    await history.getByText(`Set by hand by ${owner.name}`).waitFor();
+    await shoot(a, '86-sms-consent-opted-in');
     await history.getByRole('button', { name: 'Close' }).click();
     await history.waitFor({ state: 'hidden' });
+    await a.getByTestId('opted-out-note').waitFor({ state: 'detached', timeout: 10_000 });
   });
 
   test('click-to-call from the contact page, then notes on the call land on the timeline', async () => {
@@ -392,19 +460,29 @@ describe('sms and calls', () => {
     await conn.getByRole('button', { name: 'Save and connect' }).click();
     await conn.getByTestId('twilio-status').filter({ hasText: 'Simulator' }).waitFor();
 
-    // A number another company already uses is refused, next to the field.
-    await b.getByRole('button', { name: 'Add number' }).click();
-    const dialog = b.getByRole('dialog', { name: 'Add a phone number' });
-    await dialog.getByRole('textbox', { name: 'Number' }).fill(NUMBER);
-    await dialog.getByRole('button', { name: 'Add number' }).click();
-    await dialog
-      .locator('.mantine-InputWrapper-error')
-      .filter({ hasText: /already connected/i })
-      .waitFor();
-    await shoot(b, '90-number-taken');
-    await dialog.getByRole('textbox', { name: 'Number' }).fill('+1 500 555 0007');
-    await dialog.getByRole('button', { name: 'Add number' }).click();
+    // The simulator gives out a fictional number; there is nothing to type,
+    // so no real number (Hooli's included) can be taken.
+    await b.getByRole('button', { name: 'Get a number' }).click();
+    const dialog = b.getByRole('dialog', { name: 'Get a simulated number' });
+    await dialog.getByTestId('simulated-number-note').waitFor();
+    expect(await dialog.getByRole('textbox', { name: 'Number' }).count()).toBe(0);
+    await shoot(b, '90-simulated-number');
+    await dialog.getByRole('button', { name: 'Get a number' }).click();
     await dialog.waitFor({ state: 'hidden' });
+    const simRow = b.getByTestId('number-row').first();
+    await simRow.waitFor();
+    const simNumber = (await simRow.getAttribute('data-number')) ?? '';
+    expect(simNumber).toMatch(/^\+1[2-9]\d{2}55501\d{2}$/);
+    // The server refuses a real number too, even asked directly.
+    const real = await b.evaluate(async (n) => {
+      const res = await fetch('/api/twilio-settings/numbers', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ number: n }),
+      });
+      return res.status;
+    }, NUMBER);
+    expect(real).toBe(422);
 
     const before = (await twilioRequests()).length;
     await openContact(b, 'Bob Builder');
@@ -427,7 +505,7 @@ describe('sms and calls', () => {
     await b.getByTestId('sms-message').filter({ hasText: 'Yes we can!' }).waitFor();
     await shoot(b, '91-sms-simulator');
     // The simulator never called Twilio.
-    expect((await twilioRequests()).slice(before).filter((r) => r.form.From === '+15005550007')).toEqual([]);
+    expect((await twilioRequests()).slice(before).filter((r) => r.form.From === simNumber)).toEqual([]);
 
     await b.getByRole('link', { name: 'Calls', exact: true }).click();
     await b.getByRole('button', { name: 'Simulate inbound call' }).click();

@@ -49,10 +49,31 @@ type Options struct {
 	Auth *auth.Options
 }
 
+// Option changes how New starts the server.
+type Option func(o *Options)
+
+// WithEnv sets a configuration variable (such as CRM_SMS_DAILY_LIMIT) for
+// the server New starts.
+func WithEnv(name, value string) Option {
+	return func(o *Options) {
+		if o.Env == nil {
+			o.Env = map[string]string{}
+		}
+		o.Env[name] = value
+	}
+}
+
 // New starts the API on a fresh database. The test server trusts
 // X-Forwarded-For from loopback, so a client can speak from any address
 // (Client.From).
-func New(t testing.TB) *Env { return NewWith(t, Options{}) }
+func New(t testing.TB, opts ...Option) *Env {
+	t.Helper()
+	var o Options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return NewWith(t, o)
+}
 
 // NewWith starts the API with options.
 func NewWith(t testing.TB, o Options) *Env {

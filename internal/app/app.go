@@ -110,7 +110,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts auth.Opt
 		a.Close()
 		return nil, err
 	}
-	a.Telephony = telephony.NewService(d, box, tw, cfg.PublicURL)
+	a.Telephony = telephony.NewService(d, box, tw, cfg.PublicURL,
+		telephony.Limits{SMSPerDay: cfg.SMSDailyLimit, CallsPerDay: cfg.CallsDailyLimit})
+	a.Telephony.Log = log
 	a.SMS = sms.NewService(d, a.Telephony, tw)
 	a.Calls = calls.NewService(d, a.Telephony, tw)
 	if err := secrets.CheckKeys(ctx, box, a.SecretHolders()); err != nil {

@@ -55,7 +55,8 @@ func (s *Service) callback(path, number string, callID uuid.UUID, extra ...strin
 
 // Start places a click-to-call: Twilio first rings the caller's own phone,
 // and when they answer, dials the contact with the company number as
-// caller ID (see Connect).
+// caller ID (see Connect). Both numbers must be in the company's countries,
+// and the call counts against the company's daily cap (Throttled past it).
 func (s *Service) Start(ctx context.Context, companyID, caller uuid.UUID, in Input) (*Call, error) {
 	var fe errs.Fields
 	rcpt := telephony.ParseRecipient(in.ContactID, in.To, &fe)
@@ -83,6 +84,16 @@ func (s *Service) Start(ctx context.Context, companyID, caller uuid.UUID, in Inp
 			return errs.Field("body.from", "set your phone number in Settings → Phone first: calls ring you there, then connect the contact", "")
 		}
 		if err := rcpt.Resolve(ctx, q, companyID); err != nil {
+			return err
+		}
+		// Both legs cost money: the member's own phone rings first.
+		if err := s.tel.CheckDestinationTx(ctx, q, companyID, "body.to", rcpt.Phone); err != nil {
+			return err
+		}
+		if err := s.tel.CheckDestinationTx(ctx, q, companyID, "body.from", mine); err != nil {
+			return err
+		}
+		if err := s.tel.CountCallTx(ctx, q, acct); err != nil {
 			return err
 		}
 		return q.InsertCall(ctx, dbq.InsertCallParams{CompanyID: companyID, ID: callID, ContactID: rcpt.ContactID, PhoneNumberID: &from.ID,

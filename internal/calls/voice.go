@@ -123,6 +123,14 @@ func (s *Service) incoming(ctx context.Context, q *db.Q, acct telephony.Account,
 			return "", err
 		}
 	}
+	if ring != "" {
+		// Forwarding to the member's phone is a call the company pays for.
+		if ok, err := s.tel.DestinationAllowedTx(ctx, q, companyID, ring); err != nil {
+			return "", err
+		} else if !ok {
+			ring = ""
+		}
+	}
 	if ring == "" {
 		return s.voicemail(acct, num.Number, c.ID), nil
 	}

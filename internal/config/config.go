@@ -43,8 +43,16 @@ type Config struct {
 	// TrustedProxies are the peers whose X-Forwarded-For is believed.
 	TrustedProxies []netip.Prefix
 	// MetricsAddr serves /metrics on its own listener (and not on Addr) when set.
-	MetricsAddr string
+	MetricsAddr     string
+	SMSDailyLimit   int // texts a company may send a day (its time zone's day); 0: no cap
+	CallsDailyLimit int // outbound calls a company may place a day; 0: no cap
 }
+
+// Default daily caps per company on what costs money (toll fraud, SMS pumping).
+const (
+	DefaultSMSDailyLimit   = 1000
+	DefaultCallsDailyLimit = 300
+)
 
 // Production reports whether the server runs in production mode.
 func (c Config) Production() bool { return c.Env == "production" }
@@ -116,6 +124,20 @@ func Load(getenv func(string) string) (Config, error) {
 	if v := getenv("CRM_SHUTDOWN_TIMEOUT"); v != "" {
 		if c.ShutdownTimeout, err = time.ParseDuration(v); err != nil {
 			bad("CRM_SHUTDOWN_TIMEOUT", "must be a duration such as 15s")
+		}
+	}
+	for _, l := range []struct {
+		name string
+		dst  *int
+		def  int
+	}{{"CRM_SMS_DAILY_LIMIT", &c.SMSDailyLimit, DefaultSMSDailyLimit}, {"CRM_CALLS_DAILY_LIMIT", &c.CallsDailyLimit, DefaultCallsDailyLimit}} {
+		*l.dst = l.def
+		if v := getenv(l.name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 || n > 10_000_000 {
+				bad(l.name, "must be a whole number from 0 (no cap) to 10000000")
+			}
+			*l.dst = n
 		}
 	}
 
@@ -268,6 +290,7 @@ func (c Config) Redacted() map[string]any {
 		"database_url": redactURL(c.DatabaseURL), "private_cluster": c.DatabaseURL == "",
 		"secret_key_id": c.SecretKeyID, "seed": c.Seed, "old_secret_keys": len(c.OldSecretKeys),
 		"trusted_proxies": len(c.TrustedProxies), "metrics_addr": c.MetricsAddr,
+		"sms_daily_limit": c.SMSDailyLimit, "calls_daily_limit": c.CallsDailyLimit,
 	}
 }
 

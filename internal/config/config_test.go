@@ -95,3 +95,19 @@ func TestSeedIsExplicitOnlyWhenSet(t *testing.T) {
 		t.Fatalf("CRM_SEED=true: seed %v explicit %v", c.Seed, c.SeedExplicit)
 	}
 }
+func TestDailyLimits(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil || c.SMSDailyLimit != DefaultSMSDailyLimit || c.CallsDailyLimit != DefaultCallsDailyLimit {
+		t.Fatalf("default caps: %d %d %v", c.SMSDailyLimit, c.CallsDailyLimit, err)
+	}
+	c, err = Load(env(map[string]string{"CRM_SMS_DAILY_LIMIT": "25", "CRM_CALLS_DAILY_LIMIT": "0"}))
+	if err != nil || c.SMSDailyLimit != 25 || c.CallsDailyLimit != 0 {
+		t.Fatalf("set caps: %d %d %v", c.SMSDailyLimit, c.CallsDailyLimit, err)
+	}
+	for _, bad := range []string{"-1", "lots", "1.5", "99999999999"} {
+		_, err := Load(env(map[string]string{"CRM_SMS_DAILY_LIMIT": bad, "CRM_CALLS_DAILY_LIMIT": bad}))
+		if err == nil || !strings.Contains(err.Error(), "CRM_SMS_DAILY_LIMIT") || !strings.Contains(err.Error(), "CRM_CALLS_DAILY_LIMIT") {
+			t.Errorf("caps %q: %v", bad, err)
+		}
+	}
+}

@@ -37,7 +37,7 @@ func getCall(t *testing.T, c *apitest.Client, id string) callOut {
 func TestClickToCallRingsTheMemberThenTheContact(t *testing.T) {
 	env := apitest.New(t)
 	a := env.Signup("Acme")
-	ta := connectTwilio(t, env, a, "+14155550100")
+	ta := connectTwilio(t, env, a, "+14155550300")
 	ada := newContact(t, a, "Ada", "+14155550111")
 
 	p := a.Do("POST", "/api/calls", map[string]any{"contact_id": ada}).Want(422).Problem()
@@ -60,20 +60,20 @@ func TestClickToCallRingsTheMemberThenTheContact(t *testing.T) {
 	form := url.Values{"CallSid": {placed[0].SID}, "AccountSid": {ta.sid}, "From": {ta.number}, "To": {"+14155550142"},
 		"CallStatus": {"in-progress"}, "Direction": {"outbound-api"}}
 	code, twiml := webhook(t, env, connect.RequestURI(), ta.token, form)
-	if code != 200 || !strings.Contains(twiml, `callerId="+14155550100"`) || !strings.Contains(twiml, ">+14155550111</Number>") ||
+	if code != 200 || !strings.Contains(twiml, `callerId="+14155550300"`) || !strings.Contains(twiml, ">+14155550111</Number>") ||
 		!strings.Contains(twiml, `record="record-from-answer-dual"`) {
 		t.Fatalf("connect TwiML: %d %s", code, twiml)
 	}
 	// Recording is on by default: when Ada answers, Twilio fetches the
 	// notice from the Number's url and says it to her first.
 	notice := numberURL(t, twiml)
-	if code, said := webhook(t, env, notice.RequestURI(), ta.token, url.Values{"CallSid": {twiliofake.SID("CA")}, "To": {"+14155550111"}}); code != 200 ||
+	if code, said := webhook(t, env, notice.RequestURI(), ta.token, url.Values{"AccountSid": {ta.sid}, "CallSid": {twiliofake.SID("CA")}, "To": {"+14155550111"}}); code != 200 ||
 		!strings.Contains(said, "<Say>This call may be recorded.</Say>") {
 		t.Fatalf("recording notice: %d %s", code, said)
 	}
 	status, _ := url.Parse(placed[0].StatusCallback)
 	for _, st := range []string{"ringing", "in-progress", "completed"} {
-		f := url.Values{"CallSid": {placed[0].SID}, "CallStatus": {st}, "From": {ta.number}, "To": {"+14155550142"}}
+		f := url.Values{"AccountSid": {ta.sid}, "CallSid": {placed[0].SID}, "CallStatus": {st}, "From": {ta.number}, "To": {"+14155550142"}}
 		if st == "completed" {
 			f.Set("CallDuration", "75")
 		}
@@ -82,7 +82,7 @@ func TestClickToCallRingsTheMemberThenTheContact(t *testing.T) {
 		}
 	}
 	// A late "ringing" is old news.
-	webhook(t, env, status.RequestURI(), ta.token, url.Values{"CallSid": {placed[0].SID}, "CallStatus": {"ringing"}, "From": {ta.number}})
+	webhook(t, env, status.RequestURI(), ta.token, url.Values{"AccountSid": {ta.sid}, "CallSid": {placed[0].SID}, "CallStatus": {"ringing"}, "From": {ta.number}})
 	c = getCall(t, a, c.ID)
 	if c.Status != "completed" || c.DurationSeconds != 75 {
 		t.Fatalf("finished call: %+v", c)
@@ -90,12 +90,12 @@ func TestClickToCallRingsTheMemberThenTheContact(t *testing.T) {
 	// The recording callback, then the recording through the API.
 	recPath := "/webhooks/twilio/voice/recording?" + url.Values{"number": {ta.number}, "call": {c.ID}}.Encode()
 	for _, bad := range []string{"http://api.twilio.com/x", "not a url"} {
-		code, _ = webhook(t, env, recPath, ta.token, url.Values{"CallSid": {placed[0].SID}, "RecordingSid": {"RE1"}, "RecordingUrl": {bad}})
+		code, _ = webhook(t, env, recPath, ta.token, url.Values{"AccountSid": {ta.sid}, "CallSid": {placed[0].SID}, "RecordingSid": {"RE1"}, "RecordingUrl": {bad}})
 		if code != 422 {
 			t.Fatalf("recording URL %q: %d", bad, code)
 		}
 	}
-	code, _ = webhook(t, env, recPath, ta.token, url.Values{"CallSid": {placed[0].SID}, "RecordingSid": {"RE1"},
+	code, _ = webhook(t, env, recPath, ta.token, url.Values{"AccountSid": {ta.sid}, "CallSid": {placed[0].SID}, "RecordingSid": {"RE1"},
 		"RecordingUrl": {"https://api.twilio.com/2010-04-01/Accounts/" + ta.sid + "/Recordings/RE1"}, "RecordingDuration": {"70"}})
 	if code != 200 {
 		t.Fatalf("recording callback: %d", code)
@@ -159,7 +159,7 @@ func TestClickToCallRingsTheMemberThenTheContact(t *testing.T) {
 func TestInboundCallRingsTheNumbersMemberThenVoicemail(t *testing.T) {
 	env := apitest.New(t)
 	a := env.Signup("Acme")
-	ta := connectTwilio(t, env, a, "+14155550100")
+	ta := connectTwilio(t, env, a, "+14155550300")
 	a.Do("PATCH", "/api/twilio-settings/numbers/"+ta.numberID, map[string]any{"user_id": a.Me.User.ID.String()}).Want(200)
 	a.Do("PUT", "/api/twilio-settings/my-phone", map[string]any{"phone": "+14155550142"}).Want(200)
 	ada := newContact(t, a, "Ada", "+14155550111")
@@ -186,18 +186,18 @@ func TestInboundCallRingsTheNumbersMemberThenVoicemail(t *testing.T) {
 	id := log.Items[0].ID
 	// Nobody picks up: voicemail, recorded.
 	dial := "/webhooks/twilio/voice/dial-result?" + url.Values{"number": {ta.number}, "call": {id}}.Encode()
-	code, twiml = webhook(t, env, dial, ta.token, url.Values{"CallSid": {sid}, "DialCallStatus": {"no-answer"}, "To": {ta.number}})
+	code, twiml = webhook(t, env, dial, ta.token, url.Values{"AccountSid": {ta.sid}, "CallSid": {sid}, "DialCallStatus": {"no-answer"}, "To": {ta.number}})
 	if code != 200 || !strings.Contains(twiml, "<Record") || !strings.Contains(twiml, "voicemail=1") ||
 		!strings.Contains(twiml, "<Say>Sorry, nobody can take your call right now.") {
 		t.Fatalf("voicemail TwiML: %d %s", code, twiml)
 	}
 	rec := "/webhooks/twilio/voice/recording?" + url.Values{"call": {id}, "number": {ta.number}, "voicemail": {"1"}}.Encode()
-	code, _ = webhook(t, env, rec, ta.token, url.Values{"CallSid": {sid}, "RecordingSid": {"RE9"},
+	code, _ = webhook(t, env, rec, ta.token, url.Values{"AccountSid": {ta.sid}, "CallSid": {sid}, "RecordingSid": {"RE9"},
 		"RecordingUrl": {"https://api.twilio.com/2010-04-01/Accounts/" + ta.sid + "/Recordings/RE9"}, "RecordingDuration": {"12"}})
 	if code != 200 {
 		t.Fatalf("recording callback: %d", code)
 	}
-	webhook(t, env, "/webhooks/twilio/voice/status", ta.token, url.Values{"CallSid": {sid}, "CallStatus": {"completed"},
+	webhook(t, env, "/webhooks/twilio/voice/status", ta.token, url.Values{"AccountSid": {ta.sid}, "CallSid": {sid}, "CallStatus": {"completed"},
 		"CallDuration": {"30"}, "To": {ta.number}, "From": {"+14155550111"}})
 	c := getCall(t, a, id)
 	if c.Status != "completed" || c.AnsweredBy != "voicemail" || !c.HasRecording || c.DurationSeconds != 30 {
@@ -292,7 +292,7 @@ func numberURL(t *testing.T, twiml string) *url.URL {
 func TestCallRecordingIsTheCompanysChoice(t *testing.T) {
 	env := apitest.New(t)
 	a := env.Signup("Acme")
-	ta := connectTwilio(t, env, a, "+14155550100")
+	ta := connectTwilio(t, env, a, "+14155550300")
 	a.Do("PATCH", "/api/twilio-settings/numbers/"+ta.numberID, map[string]any{"user_id": a.Me.User.ID.String()}).Want(200)
 	a.Do("PUT", "/api/twilio-settings/my-phone", map[string]any{"phone": "+14155550142"}).Want(200)
 	ada := newContact(t, a, "Ada", "+14155550111")
@@ -320,7 +320,7 @@ func TestCallRecordingIsTheCompanysChoice(t *testing.T) {
 
 	incoming := func() string {
 		t.Helper()
-		code, twiml := webhook(t, env, "/webhooks/twilio/voice", ta.token, url.Values{"CallSid": {twiliofake.SID("CA")},
+		code, twiml := webhook(t, env, "/webhooks/twilio/voice", ta.token, url.Values{"AccountSid": {ta.sid}, "CallSid": {twiliofake.SID("CA")},
 			"From": {"+14155550111"}, "To": {ta.number}})
 		if code != 200 {
 			t.Fatalf("inbound call: %d", code)
@@ -332,7 +332,7 @@ func TestCallRecordingIsTheCompanysChoice(t *testing.T) {
 		a.Do("POST", "/api/calls", map[string]any{"contact_id": ada}).Want(201)
 		placed := env.Twilio.Calls()
 		u, _ := url.Parse(placed[len(placed)-1].URL)
-		code, twiml := webhook(t, env, u.RequestURI(), ta.token, url.Values{"CallSid": {placed[len(placed)-1].SID}})
+		code, twiml := webhook(t, env, u.RequestURI(), ta.token, url.Values{"AccountSid": {ta.sid}, "CallSid": {placed[len(placed)-1].SID}})
 		if code != 200 {
 			t.Fatalf("connect: %d", code)
 		}
@@ -342,7 +342,7 @@ func TestCallRecordingIsTheCompanysChoice(t *testing.T) {
 		t.Fatalf("inbound with the company's notice: %s", tw)
 	}
 	tw := connect()
-	_, said := webhook(t, env, numberURL(t, tw).RequestURI(), ta.token, url.Values{"CallSid": {twiliofake.SID("CA")}})
+	_, said := webhook(t, env, numberURL(t, tw).RequestURI(), ta.token, url.Values{"AccountSid": {ta.sid}, "CallSid": {twiliofake.SID("CA")}})
 	if !strings.Contains(said, "<Say>Acme records calls to train its team.</Say>") {
 		t.Fatalf("click-to-call notice: %s", said)
 	}

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/url"
 	"strings"
@@ -63,6 +64,8 @@ func init() {
 		w.ids["call_in"] = v.ID
 		w.a.Do("POST", "/api/sms/consents", map[string]any{"contact_id": w.ids["sms_contact"], "action": "opt_out"}).Want(201).Decode(&v)
 		w.ids["consent"] = v.ID
+
+		w.a.Do("PUT", isoSettings+"/allowed-countries", map[string]any{"countries": []string{"US", "GB"}}).Want(200)
 
 		w.b.Do("PUT", isoSettings, map[string]any{"mode": "simulator"}).Want(200)
 		w.b.Do("POST", isoSettings+"/numbers", map[string]any{"number": isoBNumber, "label": "B line"}).Want(201).Decode(&v)
@@ -151,6 +154,40 @@ func init() {
 				t.Errorf("B's provider: %+v", p)
 			}
 		},
+		"getPhoneLimits": func(t *testing.T, w *world) {
+			var l struct {
+				Usage struct {
+					SMSSent int `json:"sms_sent"`
+				} `json:"usage"`
+				Allowed []string `json:"allowed_countries"`
+				Default bool     `json:"countries_default"`
+			}
+			aBefore := string(w.a.Do("GET", isoSettings+"/limits", nil).Want(200).Body)
+			w.b.Do("GET", isoSettings+"/limits", nil).Want(200).Decode(&l)
+			if !l.Default || len(l.Allowed) != 1 || l.Allowed[0] != "US" {
+				t.Errorf("B's countries show A's list: %+v", l)
+			}
+			var bSent int
+			ownerQuery(t, w.env, `SELECT count(*) FROM sms_messages WHERE company_id = $1 AND direction = 'outbound'`, []any{w.b.Me.Company.ID}, &bSent)
+			if l.Usage.SMSSent != bSent {
+				t.Errorf("B's usage says %d texts, B sent %d", l.Usage.SMSSent, bSent)
+			}
+			if after := string(w.a.Do("GET", isoSettings+"/limits", nil).Want(200).Body); after != aBefore {
+				t.Errorf("A's limits changed: %s → %s", aBefore, after)
+			}
+		},
+		"setAllowedCountries": func(t *testing.T, w *world) {
+			w.b.Do("PUT", isoSettings+"/allowed-countries", map[string]any{"countries": []string{"CA"}, "company_id": w.a.Me.Company.ID}).Want(422)
+			w.b.Do("PUT", isoSettings+"/allowed-countries", map[string]any{"countries": []string{"US", "CA"}}).Want(200)
+			var l struct {
+				Allowed []string `json:"allowed_countries"`
+			}
+			w.a.Do("GET", isoSettings+"/limits", nil).Want(200).Decode(&l)
+			if strings.Join(l.Allowed, ",") != "GB,US" {
+				t.Errorf("A's countries after B set its own: %v", l.Allowed)
+			}
+			w.b.Do("PUT", isoSettings+"/allowed-countries", map[string]any{"countries": []string{}}).Want(200)
+		},
 		"listPhoneNumbers": func(t *testing.T, w *world) {
 			lacksA(t, w, isoSettings+"/numbers")
 			if !listHas(t, w.b, isoSettings+"/numbers", w.ids["b_number"]) {
@@ -229,10 +266,14 @@ func init() {
 				"/api/sms/consents?phone="+url.QueryEscape(isoAContact))
 		},
 		"addSMSConsent": func(t *testing.T, w *world) {
-			refused(t, w, "POST", "/api/sms/consents", "body.contact_id", map[string]any{"contact_id": w.ids["sms_contact"], "action": "opt_in"})
-			w.b.Do("POST", "/api/sms/consents", map[string]any{"phone": isoAContact, "action": "opt_in", "company_id": w.a.Me.Company.ID}).Want(422)
+			evidence := map[string]any{"method": "paper_form", "consented_at": time.Now().Add(-time.Hour).UTC().Format(time.RFC3339),
+				"statement": "Yes, text me about my order."}
+			refused(t, w, "POST", "/api/sms/consents", "body.contact_id", map[string]any{"contact_id": w.ids["sms_contact"], "action": "opt_in",
+				"evidence": evidence})
+			w.b.Do("POST", "/api/sms/consents", map[string]any{"phone": isoAContact, "action": "opt_in", "evidence": evidence,
+				"company_id": w.a.Me.Company.ID}).Want(422)
 			// Opting A's contact's number in at B is B's record; A's stays opted out.
-			w.b.Do("POST", "/api/sms/consents", map[string]any{"phone": isoAContact, "action": "opt_in"}).Want(201)
+			w.b.Do("POST", "/api/sms/consents", map[string]any{"phone": isoAContact, "action": "opt_in", "evidence": evidence}).Want(201)
 		},
 		"simulateInboundSMS": func(t *testing.T, w *world) {
 			refused(t, w, "POST", "/api/sms/simulate-inbound", "body.to_number_id",
@@ -330,31 +371,46 @@ func isoSettle(t testing.TB, w *world) {
 	}
 }
 
-// TestIsolationTwilioNumberStaysWithItsCompany: company B claiming company
-// A's number (in any spelling) is a 409 that says no more than claiming B's
-// own number again, and the number stays A's: in A's list, not in B's, and
+// TestIsolationTwilioNumberStaysWithItsCompany: company A proves a real
+// number is in its Twilio account and connects it. Company B, on the
+// simulator or on a Twilio account that does not have the number, cannot
+// claim it in any spelling, and its refusal says no more than for a real
+// number nobody has; A's number stays A's: in A's list, not in B's, and
 // Twilio's webhooks for it still reach A and only A.
 func TestIsolationTwilioNumberStaysWithItsCompany(t *testing.T) {
+	const aReal, nobodys = "+14155550323", "+14155550398"
 	env := apitest.New(t)
-	a, b := env.Signup("Alpha"), env.Signup("Beta")
-	sid, token := env.Twilio.NewAccount()
+	a, b, c := env.Signup("Alpha"), env.Signup("Beta"), env.Signup("Gamma")
+	sid, token := env.Twilio.NewAccount(aReal)
 	a.Do("PUT", isoSettings, map[string]any{"mode": "twilio", "account_sid": sid, "auth_token": token}).Want(200)
 	var an, bn struct {
 		ID     string `json:"id"`
 		Number string `json:"number"`
 	}
-	a.Do("POST", isoSettings+"/numbers", map[string]any{"number": isoANumber, "label": "A line"}).Want(201).Decode(&an)
+	a.Do("POST", isoSettings+"/numbers", map[string]any{"number": aReal, "label": "A line"}).Want(201).Decode(&an)
 	b.Do("PUT", isoSettings, map[string]any{"mode": "simulator"}).Want(200)
 	b.Do("POST", isoSettings+"/numbers", map[string]any{"number": isoBNumber}).Want(201).Decode(&bn)
+	csid, ctoken := env.Twilio.NewAccount()
+	c.Do("PUT", isoSettings, map[string]any{"mode": "twilio", "account_sid": csid, "auth_token": ctoken}).Want(200)
 	aBefore := string(a.Do("GET", isoSettings+"/numbers", nil).Want(200).Body)
 
-	own := b.Do("POST", isoSettings+"/numbers", map[string]any{"number": isoBNumber}).Want(409)
-	own.Problem()
-	for _, spelling := range []string{isoANumber, "(415) 555-0123", "+1 415 555 0123", "4155550123"} {
-		res := b.Do("POST", isoSettings+"/numbers", map[string]any{"number": spelling, "label": "Stolen"}).Want(409)
-		res.Problem()
-		if string(res.Body) != string(own.Body) {
-			t.Errorf("B claiming A's number as %q: %s; B's own number again: %s", spelling, res.Body, own.Body)
+	// What a refusal says, without the value echoed back.
+	said := func(p apitest.Problem) string {
+		out := fmt.Sprintf("%d %s %s", p.Status, p.Title, p.Detail)
+		for _, e := range p.Errors {
+			out += " | " + e.Location + ": " + e.Message
+		}
+		return out
+	}
+	b.Do("POST", isoSettings+"/numbers", map[string]any{"number": isoBNumber}).Want(409).Problem()
+	bFree := said(b.Do("POST", isoSettings+"/numbers", map[string]any{"number": nobodys}).Want(422).Problem())
+	cFree := said(c.Do("POST", isoSettings+"/numbers", map[string]any{"number": nobodys}).Want(422).Problem())
+	for _, spelling := range []string{aReal, "(415) 555-0323", "+1 415 555 0323", "4155550323"} {
+		if got := said(b.Do("POST", isoSettings+"/numbers", map[string]any{"number": spelling, "label": "Stolen"}).Want(422).Problem()); got != bFree {
+			t.Errorf("simulator B claiming A's number as %q: %s; a number nobody has: %s", spelling, got, bFree)
+		}
+		if got := said(c.Do("POST", isoSettings+"/numbers", map[string]any{"number": spelling, "label": "Stolen"}).Want(422).Problem()); got != cFree {
+			t.Errorf("Twilio C claiming A's number as %q: %s; a number nobody has: %s", spelling, got, cFree)
 		}
 	}
 	// B cannot free it either.
@@ -363,12 +419,14 @@ func TestIsolationTwilioNumberStaysWithItsCompany(t *testing.T) {
 	if after := string(a.Do("GET", isoSettings+"/numbers", nil).Want(200).Body); after != aBefore {
 		t.Errorf("A's numbers changed:\nbefore %s\nafter  %s", aBefore, after)
 	}
-	if listHas(t, b, isoSettings+"/numbers", isoANumber) || listHas(t, b, isoSettings+"/numbers", an.ID) {
-		t.Error("B's numbers list A's number")
+	for _, x := range []*apitest.Client{b, c} {
+		if listHas(t, x, isoSettings+"/numbers", aReal) || listHas(t, x, isoSettings+"/numbers", an.ID) {
+			t.Error("another company's numbers list A's number")
+		}
 	}
-	company, ok, err := env.App.Telephony.Route(context.Background(), isoANumber)
-	if err != nil || !ok || company != a.Me.Company.ID {
-		t.Errorf("the route of A's number: %v %v %v, want A (%v)", company, ok, err, a.Me.Company.ID)
+	company, routeSID, ok, err := env.App.Telephony.Route(context.Background(), aReal)
+	if err != nil || !ok || company != a.Me.Company.ID || routeSID != sid {
+		t.Errorf("the route of A's number: %v %q %v %v, want A (%v) in %s", company, routeSID, ok, err, a.Me.Company.ID, sid)
 	}
 	// B's simulator cannot receive on it.
 	p := b.Do("POST", "/api/sms/simulate-inbound", map[string]any{"from": isoAContact, "to_number_id": an.ID, "body": "x"}).Want(422).Problem()
@@ -379,7 +437,7 @@ func TestIsolationTwilioNumberStaysWithItsCompany(t *testing.T) {
 	// Twilio's message to the number, signed with A's token, lands in A.
 	path := "/webhooks/twilio/sms"
 	res, err := twiliofake.Webhook(env.Srv.URL+path, env.Srv.URL+path, token, url.Values{"MessageSid": {twiliofake.SID("SM")},
-		"AccountSid": {sid}, "From": {isoAContact}, "To": {isoANumber}, "Body": {"to the A number"}, "NumMedia": {"0"}})
+		"AccountSid": {sid}, "From": {isoAContact}, "To": {aReal}, "Body": {"to the A number"}, "NumMedia": {"0"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -391,7 +449,9 @@ func TestIsolationTwilioNumberStaysWithItsCompany(t *testing.T) {
 	if !listHas(t, a, "/api/sms/threads", "to the A number") {
 		t.Error("A's threads lack the message to the A number")
 	}
-	if listHas(t, b, "/api/sms/threads", "to the A number") {
-		t.Error("B's threads show the message to the A number")
+	for _, x := range []*apitest.Client{b, c} {
+		if listHas(t, x, "/api/sms/threads", "to the A number") {
+			t.Error("another company's threads show the message to the A number")
+		}
 	}
 }

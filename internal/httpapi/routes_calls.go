@@ -16,8 +16,10 @@ func (s *Server) registerCalls() {
 	c := s.deps.Calls
 	tags := []string{"Calls"}
 	register(s, huma.Operation{OperationID: "startCall", Method: http.MethodPost, Path: "/api/calls", Tags: tags,
-		Summary: "Click-to-call", Description: "Twilio rings the caller's own phone (see my-phone), then connects the contact with the company number as caller ID.",
-		DefaultStatus: http.StatusCreated, Errors: []int{409, 422, 502}}, Member, true,
+		Summary: "Click-to-call", Description: "Twilio rings the caller's own phone (see my-phone), then connects the contact with the company number as caller ID. " +
+			"Both numbers must be in the company's allowed countries (422 on to or from); past the company's daily cap of calls it is a 429 with " +
+			"Retry-After. Neither places or stores a call.",
+		DefaultStatus: http.StatusCreated, Errors: []int{409, 422, 429, 502}}, Member, true,
 		func(ctx context.Context, in *struct{ Body calls.Input }) (*callOut, error) {
 			p := principal(ctx)
 			out, err := c.Start(ctx, p.CompanyID, p.UserID, in.Body)

@@ -50,8 +50,12 @@ func (s *Server) registerPhone() {
 			return listOf(out), err
 		})
 	register(s, huma.Operation{OperationID: "addPhoneNumber", Method: http.MethodPost, Path: "/api/twilio-settings/numbers", Tags: tags,
-		Summary: "Connect a phone number", Description: "A number belongs to at most one company on the whole platform: one already connected is a 409.",
-		DefaultStatus: http.StatusCreated, Errors: []int{409, 422}}, Admin, true,
+		Summary: "Connect a phone number", Description: "On Twilio the number must be in the company's own Twilio account: the server asks Twilio " +
+			"(IncomingPhoneNumbers) and answers 422 on number otherwise. On the simulator, leave number empty: the server picks a free number of the " +
+			"fictional 555-0100 to 555-0199 range (the only numbers a simulator company may have). A number belongs to at most one company on the " +
+			"whole platform: one already connected is a 409, except that the company proving the number is in its Twilio account takes it over from " +
+			"a company that did not prove it in that account.",
+		DefaultStatus: http.StatusCreated, Errors: []int{409, 422, 502}}, Admin, true,
 		func(ctx context.Context, in *struct{ Body telephony.NumberInput }) (*phoneNumberOut, error) {
 			out, err := t.AddNumber(ctx, principal(ctx).CompanyID, in.Body)
 			return &phoneNumberOut{out}, err
@@ -78,6 +82,22 @@ func (s *Server) registerPhone() {
 				return nil, err
 			}
 			return &noContent{}, t.DeleteNumber(ctx, principal(ctx).CompanyID, id)
+		})
+	register(s, huma.Operation{OperationID: "getPhoneLimits", Method: http.MethodGet, Path: "/api/twilio-settings/limits", Tags: tags,
+		Summary:     "Today's texts and calls against the daily caps, and the destination countries",
+		Description: "The caps are the operator's (CRM_SMS_DAILY_LIMIT, CRM_CALLS_DAILY_LIMIT), per company and day in the company's time zone."},
+		Admin, true,
+		func(ctx context.Context, _ *struct{}) (*struct{ Body *telephony.PhoneLimits }, error) {
+			out, err := t.Limits(ctx, principal(ctx).CompanyID)
+			return &struct{ Body *telephony.PhoneLimits }{out}, err
+		})
+	register(s, huma.Operation{OperationID: "setAllowedCountries", Method: http.MethodPut, Path: "/api/twilio-settings/allowed-countries", Tags: tags,
+		Summary: "Set the countries texts and calls may go to", Description: "ISO 3166-1 alpha-2 codes; an empty list goes back to the default, " +
+			"the countries of the company's own numbers. A text or call to any other country is a 422 on to.",
+		Errors: []int{409, 422}}, Admin, true,
+		func(ctx context.Context, in *struct{ Body telephony.CountriesInput }) (*struct{ Body *telephony.PhoneLimits }, error) {
+			out, err := t.SetAllowedCountries(ctx, principal(ctx).CompanyID, in.Body)
+			return &struct{ Body *telephony.PhoneLimits }{out}, err
 		})
 	register(s, huma.Operation{OperationID: "getMyPhone", Method: http.MethodGet, Path: "/api/twilio-settings/my-phone", Tags: tags,
 		Summary: "Where the caller's calls ring"}, Member, true,

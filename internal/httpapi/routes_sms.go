@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
+	"github.com/google/uuid"
 
 	"github.com/salescrm/crm/internal/sms"
 )
@@ -20,14 +21,19 @@ func (s *Server) registerSMS() {
 	register(s, huma.Operation{OperationID: "sendSMS", Method: http.MethodPost, Path: "/api/sms/messages", Tags: tags,
 		Summary: "Send a text message", Description: "Stored as queued and sent in the background from one of the company's numbers, " +
 			"at most at the number's send rate. A repeated Idempotency-Key returns the first message (200) and sends nothing. " +
-			"Recipients who opted out are refused (422).",
-		DefaultStatus: http.StatusCreated, Errors: []int{409, 422}}, Member, true,
+			"Recipients who opted out, or in a country the company does not text, are refused (422); past the company's daily cap of texts " +
+			"it is a 429 with Retry-After (the next day in the company's time zone). Neither stores anything. " +
+			"A send through an API token is automated (it waits for the end of quiet hours); one from a signed-in member is not.",
+		DefaultStatus: http.StatusCreated, Errors: []int{409, 422, 429}}, Member, true,
 		func(ctx context.Context, in *struct {
 			IdempotencyKey string `header:"Idempotency-Key" maxLength:"200"`
 			Body           sms.SendInput
 		}) (*smsMessageOut, error) {
 			p := principal(ctx)
-			out, created, err := m.Send(ctx, p.CompanyID, p.UserID, in.Body, in.IdempotencyKey)
+			// An integration (API token) is automated, so quiet hours hold
+			// it; a person in the web app is not. The request has no say.
+			automated := p.APITokenID != uuid.Nil
+			out, created, err := m.Send(ctx, p.CompanyID, p.UserID, automated, in.Body, in.IdempotencyKey)
 			status := http.StatusCreated
 			if !created {
 				status = http.StatusOK
@@ -102,7 +108,10 @@ func (s *Server) registerSMS() {
 			return listOf(out), err
 		})
 	register(s, huma.Operation{OperationID: "addSMSConsent", Method: http.MethodPost, Path: "/api/sms/consents", Tags: tags,
-		Summary: "Opt a contact or number out or in by hand", DefaultStatus: http.StatusCreated, Errors: []int{422}}, Member, true,
+		Summary: "Opt a contact or number out or in by hand", Description: "An opt-out needs no reason. An opt-in needs evidence: " +
+			"how (evidence.method), when (evidence.consented_at) and in what words (evidence.statement) the person agreed; " +
+			"without it the answer is a 422 naming each missing field. The caller is recorded as who made the change.",
+		DefaultStatus: http.StatusCreated, Errors: []int{422}}, Member, true,
 		func(ctx context.Context, in *struct{ Body sms.ConsentInput }) (*struct{ Body *sms.Consent }, error) {
 			p := principal(ctx)
 			out, err := m.AddConsent(ctx, p.CompanyID, p.UserID, in.Body)

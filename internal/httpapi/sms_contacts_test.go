@@ -13,11 +13,11 @@ import (
 func TestContactsTakeOverTheirNumbersConversations(t *testing.T) {
 	env := apitest.New(t)
 	a := env.Signup("Acme")
-	ta := connectTwilio(t, env, a, "+14155550100")
-	if code, _ := webhook(t, env, "/webhooks/twilio/sms", ta.token, inboundForm(twiliofake.SID("SM"), "+14155550177", ta.number, "Who is this?")); code != 200 {
+	ta := connectTwilio(t, env, a, "+14155550300")
+	if code, _ := webhook(t, env, "/webhooks/twilio/sms", ta.token, inboundForm(ta.sid, twiliofake.SID("SM"), "+14155550177", ta.number, "Who is this?")); code != 200 {
 		t.Fatalf("inbound: %d", code)
 	}
-	if code, _ := webhook(t, env, "/webhooks/twilio/voice", ta.token, url.Values{"CallSid": {twiliofake.SID("CA")},
+	if code, _ := webhook(t, env, "/webhooks/twilio/voice", ta.token, url.Values{"AccountSid": {ta.sid}, "CallSid": {twiliofake.SID("CA")},
 		"From": {"+14155550177"}, "To": {ta.number}}); code != 200 {
 		t.Fatalf("inbound call: %d", code)
 	}
@@ -44,7 +44,7 @@ func TestContactsTakeOverTheirNumbersConversations(t *testing.T) {
 	// A duplicate with another number and its own thread merges into Grace:
 	// one thread with both conversations, and the call log follows.
 	dup := newContact(t, a, "Gracie", "+14155550188")
-	webhook(t, env, "/webhooks/twilio/sms", ta.token, inboundForm(twiliofake.SID("SM"), "+14155550188", ta.number, "It's me again"))
+	webhook(t, env, "/webhooks/twilio/sms", ta.token, inboundForm(ta.sid, twiliofake.SID("SM"), "+14155550188", ta.number, "It's me again"))
 	if len(getThreads(t, a)) != 2 {
 		t.Fatal("the duplicate has no thread of its own")
 	}
@@ -63,11 +63,11 @@ func TestContactsTakeOverTheirNumbersConversations(t *testing.T) {
 func TestImportedContactsTakeOverTheirConversations(t *testing.T) {
 	env := apitest.New(t)
 	a := env.Signup("Acme")
-	ta := connectTwilio(t, env, a, "+14155550100")
-	if code, _ := webhook(t, env, "/webhooks/twilio/sms", ta.token, inboundForm(twiliofake.SID("SM"), "+14155550177", ta.number, "Saw your stand")); code != 200 {
+	ta := connectTwilio(t, env, a, "+14155550300")
+	if code, _ := webhook(t, env, "/webhooks/twilio/sms", ta.token, inboundForm(ta.sid, twiliofake.SID("SM"), "+14155550177", ta.number, "Saw your stand")); code != 200 {
 		t.Fatalf("inbound: %d", code)
 	}
-	if code, _ := webhook(t, env, "/webhooks/twilio/voice", ta.token, url.Values{"CallSid": {twiliofake.SID("CA")},
+	if code, _ := webhook(t, env, "/webhooks/twilio/voice", ta.token, url.Values{"AccountSid": {ta.sid}, "CallSid": {twiliofake.SID("CA")},
 		"From": {"+14155550166"}, "To": {ta.number}}); code != 200 {
 		t.Fatalf("inbound call: %d", code)
 	}
@@ -101,7 +101,7 @@ func TestImportedContactsTakeOverTheirConversations(t *testing.T) {
 func TestDealTimelineShowsItsContactsConversations(t *testing.T) {
 	env := apitest.New(t)
 	a := env.Signup("Acme")
-	ta := connectTwilio(t, env, a, "+14155550100")
+	ta := connectTwilio(t, env, a, "+14155550300")
 	ada := newContact(t, a, "Ada", "+14155550177")
 	bob := newContact(t, a, "Bob", "+14155550188")
 	deal := func(title, contact string) string {
@@ -112,8 +112,8 @@ func TestDealTimelineShowsItsContactsConversations(t *testing.T) {
 		return d.ID
 	}
 	adaDeal, bobDeal := deal("Ada's rollout", ada), deal("Bob's pilot", bob)
-	webhook(t, env, "/webhooks/twilio/sms", ta.token, inboundForm(twiliofake.SID("SM"), "+14155550177", ta.number, "Send the quote"))
-	webhook(t, env, "/webhooks/twilio/voice", ta.token, url.Values{"CallSid": {twiliofake.SID("CA")},
+	webhook(t, env, "/webhooks/twilio/sms", ta.token, inboundForm(ta.sid, twiliofake.SID("SM"), "+14155550177", ta.number, "Send the quote"))
+	webhook(t, env, "/webhooks/twilio/voice", ta.token, url.Values{"AccountSid": {ta.sid}, "CallSid": {twiliofake.SID("CA")},
 		"From": {"+14155550177"}, "To": {ta.number}})
 
 	kinds := func(dealID string) map[string]int {

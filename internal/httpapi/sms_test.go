@@ -14,7 +14,7 @@ import (
 func TestSMSSendThroughTwilioAndStatusCallbacks(t *testing.T) {
 	env := apitest.New(t)
 	a := env.Signup("Acme")
-	ta := connectTwilio(t, env, a, "+14155550100")
+	ta := connectTwilio(t, env, a, "+14155550300")
 	ada := newContact(t, a, "Ada", "+14155550111")
 
 	var m smsMessage
@@ -83,7 +83,7 @@ func TestSMSSendThroughTwilioAndStatusCallbacks(t *testing.T) {
 func TestSMSRefusedByTwilioIsFailedWithItsCode(t *testing.T) {
 	env := apitest.New(t)
 	a := env.Signup("Acme")
-	connectTwilio(t, env, a, "+14155550100")
+	connectTwilio(t, env, a, "+14155550300")
 	env.Twilio.RefuseTo("+14155550199", 21211)
 	var m smsMessage
 	a.Do("POST", "/api/sms/messages", map[string]any{"to": "+14155550199", "body": "hi"}).Want(201).Decode(&m)
@@ -98,7 +98,7 @@ func TestSMSRefusedByTwilioIsFailedWithItsCode(t *testing.T) {
 func TestSMSBurstKeepsTheNumbersRate(t *testing.T) {
 	env := apitest.New(t)
 	a := env.Signup("Acme")
-	ta := connectTwilio(t, env, a, "+14155550100")
+	ta := connectTwilio(t, env, a, "+14155550300")
 	a.Do("PATCH", "/api/twilio-settings/numbers/"+ta.numberID, map[string]any{"sms_per_second": 5}).Want(200)
 	const burst = 6
 	for i := range burst {
@@ -134,11 +134,11 @@ func TestSMSBurstKeepsTheNumbersRate(t *testing.T) {
 func TestInboundSMSWebhookIsVerified(t *testing.T) {
 	env := apitest.New(t)
 	a, b := env.Signup("Acme"), env.Signup("Globex")
-	ta := connectTwilio(t, env, a, "+14155550100")
+	ta := connectTwilio(t, env, a, "+14155550300")
 	tb := connectTwilio(t, env, b, "+14155550200")
 	ada := newContact(t, a, "Ada", "+14155550111")
 	const path = "/webhooks/twilio/sms"
-	form := inboundForm(twiliofake.SID("SM"), "+14155550111", ta.number, "Hi from Ada")
+	form := inboundForm(ta.sid, twiliofake.SID("SM"), "+14155550111", ta.number, "Hi from Ada")
 
 	refused := []struct {
 		name string
@@ -160,12 +160,12 @@ func TestInboundSMSWebhookIsVerified(t *testing.T) {
 			return postWithSignature(t, env, path, sig, tampered)
 		}},
 		{"unknown number", func() int {
-			f := inboundForm(twiliofake.SID("SM"), "+14155550111", "+14155550999", "hi")
+			f := inboundForm(ta.sid, twiliofake.SID("SM"), "+14155550111", "+14155550999", "hi")
 			c, _ := webhook(t, env, path, ta.token, f)
 			return c
 		}},
 		{"repeated field", func() int {
-			f := inboundForm(twiliofake.SID("SM"), "+14155550111", ta.number, "hi")
+			f := inboundForm(ta.sid, twiliofake.SID("SM"), "+14155550111", ta.number, "hi")
 			f.Add("Body", "again")
 			c, _ := webhook(t, env, path, ta.token, f)
 			return c
@@ -176,7 +176,7 @@ func TestInboundSMSWebhookIsVerified(t *testing.T) {
 			t.Errorf("%s: status %d, want 403", r.name, code)
 		}
 	}
-	big := inboundForm(twiliofake.SID("SM"), "+14155550111", ta.number, strings.Repeat("x", 70<<10))
+	big := inboundForm(ta.sid, twiliofake.SID("SM"), "+14155550111", ta.number, strings.Repeat("x", 70<<10))
 	if code, _ := webhook(t, env, path, ta.token, big); code != 413 {
 		t.Errorf("oversized webhook: %d, want 413", code)
 	}
@@ -204,7 +204,7 @@ func TestInboundSMSWebhookIsVerified(t *testing.T) {
 	}
 
 	// An MMS from a stranger: its own thread, media kept.
-	mms := inboundForm(twiliofake.SID("MM"), "+14155550177", ta.number, "")
+	mms := inboundForm(ta.sid, twiliofake.SID("MM"), "+14155550177", ta.number, "")
 	mms.Set("NumMedia", "1")
 	mms.Set("MediaUrl0", "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1")
 	mms.Set("MediaContentType0", "image/jpeg")
@@ -220,7 +220,7 @@ func TestInboundSMSWebhookIsVerified(t *testing.T) {
 	}
 
 	// Routing: B's number with B's token lands with B, never with A.
-	bform := inboundForm(twiliofake.SID("SM"), "+14155550111", tb.number, "For Globex")
+	bform := inboundForm(tb.sid, twiliofake.SID("SM"), "+14155550111", tb.number, "For Globex")
 	if code, _ := webhook(t, env, path, tb.token, bform); code != 200 {
 		t.Fatalf("B's inbound: %d", code)
 	}
@@ -239,24 +239,24 @@ func TestInboundSMSWebhookIsVerified(t *testing.T) {
 func TestOptOutKeywordsAndHelp(t *testing.T) {
 	env := apitest.New(t)
 	a := env.Signup("Acme")
-	ta := connectTwilio(t, env, a, "+14155550100")
+	ta := connectTwilio(t, env, a, "+14155550300")
 	a.Do("PUT", "/api/twilio-settings", map[string]any{"mode": "twilio", "account_sid": ta.sid, "help_reply": "Acme Sales: reply STOP to stop."}).Want(200)
 	ada := newContact(t, a, "Ada", "+14155550111")
 	const path = "/webhooks/twilio/sms"
 	say := func(body string) string {
-		code, twiml := webhook(t, env, path, ta.token, inboundForm(twiliofake.SID("SM"), "+14155550111", ta.number, body))
+		code, twiml := webhook(t, env, path, ta.token, inboundForm(ta.sid, twiliofake.SID("SM"), "+14155550111", ta.number, body))
 		if code != 200 {
 			t.Fatalf("%q: %d", body, code)
 		}
 		return twiml
 	}
 	helpSID := twiliofake.SID("SM")
-	_, twiml := webhook(t, env, path, ta.token, inboundForm(helpSID, "+14155550111", ta.number, "help"))
+	_, twiml := webhook(t, env, path, ta.token, inboundForm(ta.sid, helpSID, "+14155550111", ta.number, "help"))
 	if !strings.Contains(twiml, ">Acme Sales: reply STOP to stop.</Message>") {
 		t.Fatalf("HELP answered %s", twiml)
 	}
 	// The reply is in the thread, handed to Twilio, and tracked through
-	// the Message's action URL; Twilio's retry answers with the same one.
+	// the Message's action URL.
 	var answer struct {
 		Message struct {
 			Action string `xml:"action,attr"`
@@ -265,8 +265,11 @@ func TestOptOutKeywordsAndHelp(t *testing.T) {
 	if err := xml.Unmarshal([]byte(twiml), &answer); err != nil || answer.Message.Action == "" {
 		t.Fatalf("HELP reply without an action URL: %s (%v)", twiml, err)
 	}
-	if _, again := webhook(t, env, path, ta.token, inboundForm(helpSID, "+14155550111", ta.number, "help")); again != twiml {
-		t.Fatalf("Twilio's retry was answered %s, first %s", again, twiml)
+	// Twilio's retry of the same HELP (same MessageSid) is answered with
+	// empty TwiML: Twilio would send any <Message> in it a second time.
+	code, again := webhook(t, env, path, ta.token, inboundForm(ta.sid, helpSID, "+14155550111", ta.number, "help"))
+	if code != 200 || strings.Contains(again, "<Message") || !strings.Contains(again, "<Response>") {
+		t.Fatalf("Twilio's retry was answered %d %s, want empty TwiML (first: %s)", code, again, twiml)
 	}
 	th := getThreads(t, a)
 	msgs := getMessages(t, a, th[0].ID)
@@ -275,7 +278,7 @@ func TestOptOutKeywordsAndHelp(t *testing.T) {
 	}
 	action, _ := url.Parse(answer.Message.Action)
 	for _, st := range []string{"sent", "delivered"} {
-		if code, _ := webhook(t, env, action.RequestURI(), ta.token, url.Values{"MessageSid": {"SMreply1"}, "MessageStatus": {st},
+		if code, _ := webhook(t, env, action.RequestURI(), ta.token, url.Values{"AccountSid": {ta.sid}, "MessageSid": {"SMreply1"}, "MessageStatus": {st},
 			"From": {ta.number}, "To": {"+14155550111"}}); code != 200 {
 			t.Fatalf("reply status %s: %d", st, code)
 		}
@@ -317,18 +320,31 @@ func TestOptOutKeywordsAndHelp(t *testing.T) {
 	a.Do("POST", "/api/sms/messages", map[string]any{"to": "+14155550111", "body": "x"}).Want(422)
 }
 
+// TestQuietHoursHoldAutomatedSendsOnly: whether a send is automated is the
+// server's call from what sent it, never the request's. An integration (an
+// API token) is automated and waits out the quiet hours even when it says
+// automated: false; a member in the web app is not, even when the request
+// says automated: true.
 func TestQuietHoursHoldAutomatedSendsOnly(t *testing.T) {
 	env := apitest.New(t)
 	a := env.Signup("Acme")
-	ta := connectTwilio(t, env, a, "+14155550100")
+	ta := connectTwilio(t, env, a, "+14155550300")
 	// Quiet from an hour ago to an hour from now, in the company's zone (UTC).
 	now := time.Now().UTC()
 	start, end := now.Add(-time.Hour).Format("15:04"), now.Add(time.Hour).Format("15:04")
 	a.Do("PUT", "/api/twilio-settings", map[string]any{"mode": "twilio", "account_sid": ta.sid,
 		"quiet_hours_start": start, "quiet_hours_end": end}).Want(200)
-	var auto, manual smsMessage
-	a.Do("POST", "/api/sms/messages", map[string]any{"to": "+14155550111", "body": "automated reminder", "automated": true}).Want(201).Decode(&auto)
-	a.Do("POST", "/api/sms/messages", map[string]any{"to": "+14155550111", "body": "typed by hand"}).Want(201).Decode(&manual)
+	integration := a.Token()
+	var auto, manual struct {
+		smsMessage
+		Automated bool `json:"automated"`
+	}
+	integration.Do("POST", "/api/sms/messages", map[string]any{"to": "+14155550111", "body": "automated reminder", "automated": false}).
+		Want(201).Decode(&auto)
+	a.Do("POST", "/api/sms/messages", map[string]any{"to": "+14155550111", "body": "typed by hand", "automated": true}).Want(201).Decode(&manual)
+	if !auto.Automated || manual.Automated {
+		t.Fatalf("automated: the integration's %v, the member's %v", auto.Automated, manual.Automated)
+	}
 	eventually(t, 10*time.Second, "the manual send", func() bool { return len(env.Twilio.Messages()) == 1 })
 	if got := env.Twilio.Messages()[0].Body; got != "typed by hand" {
 		t.Fatalf("sent during quiet hours: %q", got)
@@ -346,12 +362,15 @@ func TestQuietHoursHoldAutomatedSendsOnly(t *testing.T) {
 	if messageStatus(t, a, auto.ThreadID, auto.ID) != "queued" {
 		t.Fatal("automated message left the queue during quiet hours")
 	}
+	if n := len(env.Twilio.Messages()); n != 1 {
+		t.Fatalf("%d messages reached Twilio during quiet hours, want only the member's", n)
+	}
 }
 
 func TestSMSWaitsOutATwilioOutage(t *testing.T) {
 	env := apitest.New(t)
 	a := env.Signup("Acme")
-	connectTwilio(t, env, a, "+14155550100")
+	connectTwilio(t, env, a, "+14155550300")
 	env.Twilio.Unavailable(1)
 	var m smsMessage
 	a.Do("POST", "/api/sms/messages", map[string]any{"to": "+14155550111", "body": "after the outage"}).Want(201).Decode(&m)

@@ -11,6 +11,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/salescrm/crm/internal/apitest"
+	"github.com/salescrm/crm/internal/contacts"
+	"github.com/salescrm/crm/internal/errs"
 	"github.com/salescrm/crm/internal/twiliofake"
 )
 
@@ -23,11 +25,16 @@ type twilioCo struct {
 	numberID string
 }
 
-// connectTwilio connects c's company to a new fake Twilio account and adds
-// number (E.164).
+// connectTwilio connects c's company to a new fake Twilio account that owns
+// number, and adds the number.
 func connectTwilio(t *testing.T, env *apitest.Env, c *apitest.Client, number string) *twilioCo {
 	t.Helper()
-	sid, token := env.Twilio.NewAccount()
+	var fe errs.Fields
+	owned := contacts.NormalizePhone("number", number, &fe)
+	if owned == nil {
+		t.Fatalf("connectTwilio: %q is not a phone number", number)
+	}
+	sid, token := env.Twilio.NewAccount(*owned)
 	c.Do("PUT", "/api/twilio-settings", map[string]any{"mode": "twilio", "account_sid": sid, "auth_token": token}).Want(200)
 	var n struct {
 		ID     string `json:"id"`
@@ -63,9 +70,10 @@ func webhookSigned(t *testing.T, env *apitest.Env, path, signURL, token string, 
 	return res.StatusCode, b.String()
 }
 
-// inboundForm is Twilio's form for a message from → to.
-func inboundForm(sid, from, to, body string) url.Values {
-	return url.Values{"MessageSid": {sid}, "SmsSid": {sid}, "AccountSid": {"AC00000000000000000000000000000000"},
+// inboundForm is Twilio's form for a message from → to, sent by the Twilio
+// account accountSID.
+func inboundForm(accountSID, sid, from, to, body string) url.Values {
+	return url.Values{"MessageSid": {sid}, "SmsSid": {sid}, "AccountSid": {accountSID},
 		"From": {from}, "To": {to}, "Body": {body}, "NumMedia": {"0"}, "NumSegments": {"1"}}
 }
 
@@ -92,6 +100,21 @@ func ownerQuery(t *testing.T, env *apitest.Env, sql string, args []any, dest ...
 	}
 	defer conn.Close(ctx)
 	if err := conn.QueryRow(ctx, sql, args...).Scan(dest...); err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+}
+
+// ownerExec runs a statement as the database owner, to set up what the API
+// no longer allows (rows from before a rule existed).
+func ownerExec(t *testing.T, env *apitest.Env, sql string, args ...any) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, env.URLs.Super)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, sql, args...); err != nil {
 		t.Fatalf("%s: %v", sql, err)
 	}
 }

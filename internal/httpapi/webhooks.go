@@ -92,7 +92,7 @@ func (s *Server) twilio(h twilioHandler) http.Handler {
 			forbid("no company number")
 			return
 		}
-		company, ok, err := s.deps.Telephony.Route(ctx, number)
+		company, accountSID, ok, err := s.deps.Telephony.Route(ctx, number)
 		if err != nil {
 			s.log.ErrorContext(ctx, "route twilio webhook", "err", err)
 			http.Error(w, "internal error", http.StatusInternalServerError)
@@ -100,6 +100,17 @@ func (s *Server) twilio(h twilioHandler) http.Handler {
 		}
 		if !ok {
 			forbid("number not connected")
+			return
+		}
+		// The number was proven in one Twilio account; a request from any
+		// other (or for a simulated number, which no Twilio account has)
+		// is not the owner's.
+		if accountSID == "" {
+			forbid("simulated number")
+			return
+		}
+		if form.Get("AccountSid") != accountSID {
+			forbid("account sid does not match the number's")
 			return
 		}
 		acct, err := s.deps.Telephony.Account(ctx, company)

@@ -28,7 +28,7 @@ const Password = "demo-password"
 
 type demoCompany struct {
 	name, owner, ownerEmail string
-	number, ownerPhone      string      // fictional 555-01xx numbers for the simulator
+	number, ownerPhone      string      // fictional 555-01xx numbers: the simulator's range
 	members                 [][3]string // name, email, role
 	contacts                []contacts.Input
 }
@@ -171,6 +171,11 @@ func seedPhone(ctx context.Context, svc Services, dc demoCompany, companyID, own
 	if _, err := svc.Telephony.Put(ctx, companyID, telephony.SettingsInput{Mode: telephony.ModeSimulator,
 		HelpReply: dc.name + ": reply STOP to unsubscribe."}); err != nil {
 		return fmt.Errorf("seed twilio settings: %w", err)
+	}
+	// The demo's contacts are in the US and the UK; by default only the
+	// countries of the company's own numbers (US) could be texted.
+	if _, err := svc.Telephony.SetAllowedCountries(ctx, companyID, telephony.CountriesInput{Countries: []string{"US", "GB"}}); err != nil {
+		return fmt.Errorf("seed allowed countries: %w", err)
 	}
 	n, err := svc.Telephony.AddNumber(ctx, companyID, telephony.NumberInput{Number: dc.number, Label: "Main line", UserID: owner.String()})
 	if err != nil {

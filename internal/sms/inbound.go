@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -102,18 +103,6 @@ func (s *Service) receive(ctx context.Context, q *db.Q, acct telephony.Account, 
 		return Reply{}, uuid.Nil, err
 	}
 	keyword := strings.ToUpper(strings.TrimSpace(in.Body))
-	// The reply's id comes from the inbound message's, so that Twilio's
-	// retry of the same message answers with the same tracked reply.
-	replyID := uuid.NewSHA1(replyNamespace, []byte(companyID.String()+"/"+in.SID))
-	if keyword == "HELP" || keyword == "INFO" {
-		reply.Body = acct.HelpReply
-		if reply.Body == "" {
-			reply.Body = DefaultHelpReply
-		}
-		if !in.Simulated {
-			reply.StatusURL = s.statusCallback(num.Number, replyID)
-		}
-	}
 	sid := in.SID
 	media := in.MediaURLs
 	if media == nil {
@@ -124,7 +113,9 @@ func (s *Service) receive(ctx context.Context, q *db.Q, acct telephony.Account, 
 		Body: in.Body, MediaUrls: media, Segments: int32(Segments(in.Body)), Status: "received", TwilioSid: &sid,
 		Simulated: in.Simulated})
 	if db.IsNotFound(err) {
-		return reply, uuid.Nil, nil // a retry of a message already stored
+		// A retry of a message already stored: it was answered the first
+		// time, so this answer is empty and nothing is sent twice.
+		return Reply{}, uuid.Nil, nil
 	} else if err != nil {
 		return reply, uuid.Nil, fmt.Errorf("store inbound message: %w", err)
 	}
@@ -152,10 +143,16 @@ func (s *Service) receive(ctx context.Context, q *db.Q, acct telephony.Account, 
 			return reply, uuid.Nil, fmt.Errorf("record consent: %w", err)
 		}
 	}
+	if keyword == "HELP" || keyword == "INFO" {
+		if reply, err = s.helpReply(ctx, q, acct, num, from, in); err != nil {
+			return Reply{}, uuid.Nil, err
+		}
+	}
 	if reply.Body != "" {
 		// The reply goes back in Twilio's answer to this webhook, which
 		// hands it to Twilio (status callbacks follow); it is kept in the
 		// thread like any message. The simulator just calls it sent.
+		replyID := uuid.NewSHA1(replyNamespace, []byte(companyID.String()+"/"+in.SID))
 		status := "sending"
 		if in.Simulated {
 			status = "sent"
@@ -168,6 +165,31 @@ func (s *Service) receive(ctx context.Context, q *db.Q, acct telephony.Account, 
 		}
 	}
 	return reply, id, nil
+}
+
+// helpReply is the answer to HELP, unless it may not go out: the sender is
+// in a country the company does not text, or the company has sent its
+// daily cap of texts (the reply costs what any text does, and HELP from many
+// numbers is how SMS pumping would use it). It is an automated send, but
+// answers the person at once, quiet hours or not: they just asked.
+func (s *Service) helpReply(ctx context.Context, q *db.Q, acct telephony.Account, num telephony.PhoneNumber, from string, in Inbound) (Reply, error) {
+	if ok, err := s.tel.DestinationAllowedTx(ctx, q, acct.CompanyID, from); err != nil || !ok {
+		return Reply{}, err
+	}
+	if err := s.tel.CountSMSTx(ctx, q, acct); errs.CodeOf(err) == errs.Throttled {
+		return Reply{}, nil
+	} else if err != nil {
+		return Reply{}, err
+	}
+	r := Reply{Body: acct.HelpReply}
+	if r.Body == "" {
+		r.Body = DefaultHelpReply
+	}
+	if !in.Simulated {
+		replyID := uuid.NewSHA1(replyNamespace, []byte(acct.CompanyID.String()+"/"+in.SID))
+		r.StatusURL = s.statusCallback(num.Number, replyID)
+	}
+	return r, nil
 }
 
 // StatusUpdate is Twilio's report on a sent message.
@@ -217,12 +239,61 @@ func (s *Service) UpdateStatus(ctx context.Context, companyID uuid.UUID, u Statu
 
 // ConsentInput opts a contact or number out or back in by hand.
 type ConsentInput struct {
-	ContactID string `json:"contact_id,omitempty" maxLength:"64"`
-	Phone     string `json:"phone,omitempty" maxLength:"40"`
-	Action    string `json:"action" enum:"opt_out,opt_in"`
+	ContactID string         `json:"contact_id,omitempty" maxLength:"64"`
+	Phone     string         `json:"phone,omitempty" maxLength:"40"`
+	Action    string         `json:"action" enum:"opt_out,opt_in"`
+	Evidence  *EvidenceInput `json:"evidence,omitempty" doc:"Required to opt in: how, when and in what words the person agreed. Who recorded it is the caller."`
 }
 
-// AddConsent records a manual opt-out or opt-in.
+// EvidenceInput is the evidence of a manual opt-in; every field is required.
+type EvidenceInput struct {
+	Method      string     `json:"method,omitempty" maxLength:"20" doc:"paper_form, verbal_on_call, web_form, email or in_person."`
+	ConsentedAt *time.Time `json:"consented_at,omitempty" doc:"When the person agreed; not in the future."`
+	Statement   string     `json:"statement,omitempty" maxLength:"2000" doc:"What the person said or signed, in their words."`
+}
+
+// evidenceMethods are the ways a person can agree to texts other than
+// texting START.
+var evidenceMethods = map[string]bool{"paper_form": true, "verbal_on_call": true, "web_form": true, "email": true, "in_person": true}
+
+// evidence checks a manual change's evidence: an opt-in needs all of it (the
+// law asks the sender to prove consent; a member's click is no proof), an
+// opt-out none (stopping texts needs no reason).
+func (s *Service) evidence(action string, ev *EvidenceInput, fe *errs.Fields) (method, statement string, at *time.Time) {
+	if action != "opt_in" {
+		if ev != nil {
+			fe.Add("body.evidence", "only an opt-in takes evidence; an opt-out needs none", "")
+		}
+		return "", "", nil
+	}
+	if ev == nil {
+		ev = &EvidenceInput{}
+	}
+	const why = "is required to opt someone back in: record how, when and in what words they agreed (or ask them to text START)"
+	switch {
+	case ev.Method == "":
+		fe.Add("body.evidence.method", why, "")
+	case !evidenceMethods[ev.Method]:
+		fe.Add("body.evidence.method", "must be paper_form, verbal_on_call, web_form, email or in_person", ev.Method)
+	}
+	switch {
+	case ev.ConsentedAt == nil || ev.ConsentedAt.IsZero():
+		fe.Add("body.evidence.consented_at", why, nil)
+	case ev.ConsentedAt.After(s.now().Add(5 * time.Minute)):
+		fe.Add("body.evidence.consented_at", "must not be in the future", ev.ConsentedAt)
+	}
+	statement = strings.TrimSpace(ev.Statement)
+	switch {
+	case statement == "":
+		fe.Add("body.evidence.statement", why, ev.Statement)
+	case strings.ContainsRune(statement, 0) || len([]rune(statement)) > 2000:
+		fe.Add("body.evidence.statement", "must be text of at most 2000 characters", len(ev.Statement))
+	}
+	return ev.Method, statement, ev.ConsentedAt
+}
+
+// AddConsent records a manual opt-out, or an opt-in with its evidence; caller
+// is recorded as who made the change.
 func (s *Service) AddConsent(ctx context.Context, companyID, caller uuid.UUID, in ConsentInput) (*Consent, error) {
 	var fe errs.Fields
 	var phone *string
@@ -244,6 +315,7 @@ func (s *Service) AddConsent(ctx context.Context, companyID, caller uuid.UUID, i
 	if in.Action != "opt_out" && in.Action != "opt_in" {
 		fe.Add("body.action", "must be opt_out or opt_in", in.Action)
 	}
+	method, statement, consentedAt := s.evidence(in.Action, in.Evidence, &fe)
 	if err := fe.Err(); err != nil {
 		return nil, err
 	}
@@ -263,7 +335,8 @@ func (s *Service) AddConsent(ctx context.Context, companyID, caller uuid.UUID, i
 		}
 		id := uuid.Must(uuid.NewV7())
 		if err := q.InsertConsent(ctx, dbq.InsertConsentParams{CompanyID: companyID, ID: id, Phone: *phone, ContactID: contactID,
-			Action: in.Action, Source: "manual", CreatedBy: &caller}); err != nil {
+			Action: in.Action, Source: "manual", CreatedBy: &caller, EvidenceMethod: method, EvidenceStatement: statement,
+			ConsentedAt: consentedAt}); err != nil {
 			return fmt.Errorf("record consent: %w", err)
 		}
 		rows, err := q.ListConsents(ctx, dbq.ListConsentsParams{CompanyID: companyID, ID: &id})
@@ -302,8 +375,12 @@ func (s *Service) Consents(ctx context.Context, companyID uuid.UUID, phone strin
 }
 
 func consentFromRow(r dbq.ListConsentsRow) Consent {
-	return Consent{ID: r.ID, Phone: r.Phone, ContactID: r.ContactID, Action: r.Action, Source: r.Source, Keyword: r.Keyword,
+	c := Consent{ID: r.ID, Phone: r.Phone, ContactID: r.ContactID, Action: r.Action, Source: r.Source, Keyword: r.Keyword,
 		Number: r.Number, CreatedByName: r.CreatedByName, CreatedAt: r.CreatedAt}
+	if r.EvidenceMethod != "" && r.ConsentedAt != nil {
+		c.Evidence = &Evidence{Method: r.EvidenceMethod, ConsentedAt: *r.ConsentedAt, Statement: r.EvidenceStatement}
+	}
+	return c
 }
 
 // SimulateInput fakes an inbound message in simulator mode.

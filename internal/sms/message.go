@@ -27,7 +27,7 @@ type Message struct {
 	Status        string     `json:"status" enum:"queued,sending,sent,delivered,undelivered,failed,received"`
 	ErrorCode     *int       `json:"error_code" nullable:"true" doc:"Twilio's error code of a failed or undelivered message."`
 	ErrorMessage  string     `json:"error_message"`
-	Automated     bool       `json:"automated" doc:"Sent by an automation or integration; waits for the end of quiet hours."`
+	Automated     bool       `json:"automated" doc:"Sent by an integration (an API token) or by the server itself (the HELP reply), as the server decided; automated sends wait for the end of quiet hours."`
 	SentBy        *uuid.UUID `json:"sent_by" nullable:"true" format:"uuid"`
 	SentByName    string     `json:"sent_by_name"`
 	Simulated     bool       `json:"simulated" doc:"Handled by the built-in simulator; nothing really went out."`
@@ -78,8 +78,17 @@ type Consent struct {
 	Source        string     `json:"source" enum:"keyword,manual" doc:"keyword: the person texted STOP, START and the like; manual: a member changed it."`
 	Keyword       string     `json:"keyword"`
 	Number        string     `json:"number" doc:"The company number the keyword came in on; empty for manual changes."`
-	CreatedByName string     `json:"created_by_name"`
+	CreatedByName string     `json:"created_by_name" doc:"Who recorded a manual change."`
 	CreatedAt     time.Time  `json:"created_at"`
+	Evidence      *Evidence  `json:"evidence,omitempty" doc:"How a manual opt-in was given; absent for keywords and opt-outs."`
+}
+
+// Evidence is the record of a person's agreement to receive texts, given
+// other than by texting START.
+type Evidence struct {
+	Method      string    `json:"method" enum:"paper_form,verbal_on_call,web_form,email,in_person" doc:"How the person agreed."`
+	ConsentedAt time.Time `json:"consented_at" doc:"When they agreed."`
+	Statement   string    `json:"statement" minLength:"1" maxLength:"2000" doc:"What they said or signed, in their words."`
 }
 
 // ThreadPage is a page of threads, most recent first.
@@ -100,7 +109,7 @@ type SendInput struct {
 	To           string `json:"to,omitempty" maxLength:"40"`
 	FromNumberID string `json:"from_number_id,omitempty" maxLength:"64" doc:"Default: the number assigned to the caller, else the company's first."`
 	Body         string `json:"body" maxLength:"1600" doc:"1 to 1600 characters."`
-	Automated    bool   `json:"automated,omitempty" doc:"Set by automations and integrations: the send waits while the company's quiet hours last."`
+	Automated    bool   `json:"automated,omitempty" deprecated:"true" doc:"Ignored. The server decides: a send through an API token (an integration) is automated and waits while the company's quiet hours last; one typed by a signed-in member is not."`
 }
 
 // gsm7 is the GSM 03.38 basic character set; ext are its extension table,

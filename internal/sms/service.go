@@ -41,8 +41,12 @@ func (s *Service) SetJobs(c *jobs.Client) { s.jobs = c }
 
 // Send stores the message as queued and, in the same transaction, enqueues
 // the job that hands it to Twilio. With an idempotency key that was used
-// before, it returns that message and sends nothing.
-func (s *Service) Send(ctx context.Context, companyID, caller uuid.UUID, in SendInput, idemKey string) (*Message, bool, error) {
+// before, it returns that message and sends nothing. automated is decided by
+// the caller's kind (an integration's API token, an automation), never by
+// the request: automated sends wait for the end of quiet hours. A recipient
+// outside the company's countries is refused, and a send past the daily cap
+// is Throttled; neither stores anything.
+func (s *Service) Send(ctx context.Context, companyID, caller uuid.UUID, automated bool, in SendInput, idemKey string) (*Message, bool, error) {
 	var fe errs.Fields
 	body := in.Body
 	if strings.TrimSpace(body) == "" {
@@ -85,6 +89,12 @@ func (s *Service) Send(ctx context.Context, companyID, caller uuid.UUID, in Send
 		} else if optedOut {
 			return errs.Field("body.to", "has opted out of SMS (replied STOP); they must text START to receive messages again", *to)
 		}
+		if err := s.tel.CheckDestinationTx(ctx, q, companyID, "body.to", *to); err != nil {
+			return err
+		}
+		if err := s.tel.CountSMSTx(ctx, q, acct); err != nil {
+			return err
+		}
 		thread, err := s.thread(ctx, q, companyID, contactID, *to)
 		if err != nil {
 			return err
@@ -100,7 +110,7 @@ func (s *Service) Send(ctx context.Context, companyID, caller uuid.UUID, in Send
 		}
 		got, err := q.InsertMessage(ctx, dbq.InsertMessageParams{CompanyID: companyID, ID: id, ThreadID: thread,
 			ContactID: contactID, PhoneNumberID: &from.ID, Direction: "outbound", FromNumber: from.Number, ToNumber: *to,
-			Body: body, MediaUrls: []string{}, Segments: int32(Segments(body)), Status: "queued", Automated: in.Automated,
+			Body: body, MediaUrls: []string{}, Segments: int32(Segments(body)), Status: "queued", Automated: automated,
 			Simulated: acct.Simulated(), IdempotencyKey: key, SentBy: callerID})
 		if db.IsNotFound(err) && key != nil {
 			// The same key, sent twice at once: the other request stored it.

@@ -2,6 +2,7 @@ package telephony
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -28,7 +29,7 @@ type PhoneNumber struct {
 
 // NumberInput adds a number.
 type NumberInput struct {
-	Number       string   `json:"number" minLength:"1" maxLength:"40"`
+	Number       string   `json:"number,omitempty" maxLength:"40" doc:"On Twilio: a number of the company's Twilio account (checked with Twilio). On the simulator: empty, and the server picks a free number of the fictional 555-0100 to 555-0199 range."`
 	Label        string   `json:"label,omitempty" maxLength:"100"`
 	UserID       string   `json:"user_id,omitempty" maxLength:"64" doc:"A member; empty for none."`
 	SMSPerSecond *float64 `json:"sms_per_second,omitempty" doc:"Default 1 (a long code); toll-free and short codes allow more."`
@@ -117,30 +118,71 @@ func (s *Service) member(ctx context.Context, q *db.Q, companyID uuid.UUID, fiel
 	return nil
 }
 
-// AddNumber connects a number to the company. A number any company already
-// has is a conflict: the route table's primary key decides, platform-wide.
+// AddNumber connects a number to the company. On Twilio the number must be
+// one of the company's own Twilio account's (asked of Twilio first, outside
+// any transaction); on the simulator it comes from the simulated range, and
+// an empty number gets a free one. A number another company holds is a
+// conflict, unless that company did not prove it in the same Twilio account
+// and this one just did: the proven owner takes it over (see claim).
 func (s *Service) AddNumber(ctx context.Context, companyID uuid.UUID, in NumberInput) (*PhoneNumber, error) {
 	var fe errs.Fields
-	num := contacts.NormalizePhone("body.number", in.Number, &fe)
+	var num *string
+	if strings.TrimSpace(in.Number) != "" {
+		num = contacts.NormalizePhone("body.number", in.Number, &fe)
+		if num == nil && len(fe) == 0 {
+			fe.Add("body.number", "must be a phone number, such as +14155550100", in.Number)
+		}
+	}
 	r := rate("body.sms_per_second", in.SMSPerSecond, &fe)
-	if num == nil && len(fe) == 0 {
-		fe.Add("body.number", "must be a phone number, such as +14155550100", in.Number)
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	acct, err := s.Account(ctx, companyID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkNumber(ctx, acct, num, in.Number); err != nil {
+		return nil, err
 	}
 	var out PhoneNumber
-	err := s.db.InTenant(ctx, companyID, func(q *db.Q) error {
+	var takenFrom *uuid.UUID
+	err = s.db.InTenant(ctx, companyID, func(q *db.Q) error {
 		user := s.member(ctx, q, companyID, "body.user_id", in.UserID, &fe)
 		if err := fe.Err(); err != nil {
 			return err
 		}
-		n, err := q.ClaimRoute(ctx, dbq.ClaimRouteParams{Number: *num, CompanyID: companyID})
+		// The check above was against the settings of a moment ago.
+		now, err := s.AccountIn(ctx, q, companyID)
 		if err != nil {
-			return fmt.Errorf("claim route %s: %w", *num, err)
+			return err
 		}
-		if n == 0 {
-			return ErrNumberTaken
+		if now.Mode != acct.Mode || now.SID != acct.SID {
+			return errs.E(errs.Conflict, "the Twilio settings changed while the number was checked; try again")
+		}
+		var number string
+		switch {
+		case acct.Simulated() && num == nil:
+			if number, err = s.allocateSimulated(ctx, q, companyID); err != nil {
+				return err
+			}
+		case acct.Simulated():
+			if n, err := q.CountPhoneNumbers(ctx, companyID); err != nil {
+				return fmt.Errorf("count numbers: %w", err)
+			} else if n >= MaxSimulatedNumbers {
+				return errs.E(errs.Conflict, "a company on the simulator has at most %d numbers", MaxSimulatedNumbers)
+			}
+			number = *num
+			if err := s.claim(ctx, q, companyID, number, ""); err != nil {
+				return err
+			}
+		default:
+			number = *num
+			if takenFrom, err = s.claimProven(ctx, q, companyID, number, acct.SID); err != nil {
+				return err
+			}
 		}
 		id := uuid.Must(uuid.NewV7())
-		err = q.CreatePhoneNumber(ctx, dbq.CreatePhoneNumberParams{CompanyID: companyID, ID: id, Number: *num,
+		err = q.CreatePhoneNumber(ctx, dbq.CreatePhoneNumberParams{CompanyID: companyID, ID: id, Number: number,
 			Label: strings.TrimSpace(in.Label), UserID: user, SmsPerSecond: r})
 		if err != nil {
 			return fmt.Errorf("create phone number: %w", err)
@@ -151,7 +193,95 @@ func (s *Service) AddNumber(ctx context.Context, companyID uuid.UUID, in NumberI
 	if err != nil {
 		return nil, err
 	}
+	if takenFrom != nil && s.Log != nil {
+		s.Log.WarnContext(ctx, "twilio number taken over by its proven owner", "number", out.Number,
+			"from_company_id", takenFrom.String(), "company_id", companyID.String(), "account_sid", acct.SID)
+	}
 	return &out, nil
+}
+
+// checkNumber says whether the company may have num in its provider mode:
+// a simulated number on the simulator only, and on Twilio a number the
+// company's own Twilio account has (the one network call, made before any
+// transaction).
+func (s *Service) checkNumber(ctx context.Context, acct Account, num *string, raw string) error {
+	if acct.Simulated() {
+		if num != nil && !IsSimulatedNumber(*num) {
+			return errs.Field("body.number", "on the simulator, numbers come from the fictional 555-0100 to 555-0199 range; "+
+				"leave it empty to get a free one", raw)
+		}
+		return nil
+	}
+	if num == nil {
+		return errs.Field("body.number", "is required: a number of the company's Twilio account, with the country code", raw)
+	}
+	if IsSimulatedNumber(*num) {
+		return errs.Field("body.number", "is a fictional 555-01XX number, which only the simulator uses; "+
+			"add a number of the company's Twilio account", raw)
+	}
+	owns, err := s.Twilio.OwnsNumber(ctx, acct, *num)
+	var pe *ProviderError
+	switch {
+	case errors.As(err, &pe) && pe.Permanent():
+		return errs.Field("body.number", "could not be checked: "+describe(err)+" Fix the connection above, then add the number.", raw)
+	case err != nil:
+		return errs.E(errs.Upstream, "could not reach Twilio to check that the number is the company's; try again")
+	case !owns:
+		return errs.Field("body.number", fmt.Sprintf("is not a number of the Twilio account %s: buy or port it there first, "+
+			"then add it here", acct.SID), raw)
+	}
+	return nil
+}
+
+// claim routes a number to the company; a number any company holds is a
+// conflict (the same answer for the company's own, so that a refusal never
+// says who holds it).
+func (s *Service) claim(ctx context.Context, q *db.Q, companyID uuid.UUID, number, sid string) error {
+	n, err := q.ClaimRoute(ctx, dbq.ClaimRouteParams{Number: number, CompanyID: companyID, AccountSid: sid})
+	if err != nil {
+		return fmt.Errorf("claim route %s: %w", number, err)
+	}
+	if n == 0 {
+		return ErrNumberTaken
+	}
+	return nil
+}
+
+// claimProven routes a number the company just proved is in its Twilio
+// account sid. A holder that did not prove it in that account (a company on
+// the simulator, one that claimed it before proof was asked, or one whose
+// account it has left) loses it: a number is in one Twilio account at a
+// time, and that account's company wins. Two companies connected to the
+// same Twilio account prove the same thing, and the first keeps it. It
+// returns the company the number was taken from, if any.
+func (s *Service) claimProven(ctx context.Context, q *db.Q, companyID uuid.UUID, number, sid string) (*uuid.UUID, error) {
+	var takenFrom *uuid.UUID
+	for range 3 {
+		n, err := q.ClaimRoute(ctx, dbq.ClaimRouteParams{Number: number, CompanyID: companyID, AccountSid: sid})
+		if err != nil {
+			return nil, fmt.Errorf("claim route %s: %w", number, err)
+		}
+		if n == 1 {
+			return takenFrom, nil
+		}
+		holder, err := q.RouteHolder(ctx, number)
+		if db.IsNotFound(err) {
+			continue // released a moment ago
+		} else if err != nil {
+			return nil, fmt.Errorf("holder of route %s: %w", number, err)
+		}
+		if holder.CompanyID == companyID || holder.AccountSid == sid {
+			return nil, ErrNumberTaken
+		}
+		n, err = q.TakeOverRoute(ctx, dbq.TakeOverRouteParams{Number: number, Holder: holder.CompanyID, HolderSid: holder.AccountSid})
+		if err != nil {
+			return nil, fmt.Errorf("take over route %s: %w", number, err)
+		}
+		if n == 1 {
+			takenFrom = &holder.CompanyID
+		}
+	}
+	return nil, ErrNumberTaken
 }
 
 // UpdateNumber changes a number's label, member or rate.
@@ -255,15 +385,17 @@ func (s *Service) SetMyPhone(ctx context.Context, companyID, userID uuid.UUID, i
 
 // Route finds the company a Twilio number belongs to, before any company is
 // known: the webhook router's first step. It reads the platform table only.
-func (s *Service) Route(ctx context.Context, number string) (uuid.UUID, bool, error) {
-	id, err := s.db.Platform().RouteNumber(ctx, number)
+// It also returns the Twilio account the number was verified in ("" for a
+// simulated number).
+func (s *Service) Route(ctx context.Context, number string) (company uuid.UUID, accountSID string, ok bool, err error) {
+	r, err := s.db.Platform().RouteNumber(ctx, number)
 	if db.IsNotFound(err) {
-		return uuid.Nil, false, nil
+		return uuid.Nil, "", false, nil
 	}
 	if err != nil {
-		return uuid.Nil, false, fmt.Errorf("route %s: %w", number, err)
+		return uuid.Nil, "", false, fmt.Errorf("route %s: %w", number, err)
 	}
-	return id, true, nil
+	return r.CompanyID, r.AccountSid, true, nil
 }
 
 // FromNumber picks the number a message or call goes out on: the one asked

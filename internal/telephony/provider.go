@@ -231,6 +231,25 @@ func (t *Twilio) Check(_ context.Context, a Account) error {
 	return nil
 }
 
+// OwnsNumber asks Twilio's IncomingPhoneNumbers API whether number (E.164)
+// is one of the account's own numbers. Twilio's PhoneNumber filter matches
+// parts of numbers too, so the answer is checked for the exact number in
+// this very account.
+func (t *Twilio) OwnsNumber(_ context.Context, a Account, number string) (bool, error) {
+	p := &openapi.ListIncomingPhoneNumberParams{}
+	p.SetPathAccountSid(a.SID).SetPhoneNumber(number).SetPageSize(20).SetLimit(20)
+	found, err := t.client(a).Api.ListIncomingPhoneNumber(p)
+	if err != nil {
+		return false, providerError(err)
+	}
+	for _, n := range found {
+		if n.PhoneNumber != nil && *n.PhoneNumber == number && (n.AccountSid == nil || *n.AccountSid == a.SID) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 // Recording fetches a call recording from Twilio with the account's
 // credentials. Only Twilio API URLs are fetched: the URL came in a webhook.
 func (t *Twilio) Recording(ctx context.Context, a Account, recordingURL string) (*http.Response, error) {

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"regexp"
 	"strings"
 	"time"
@@ -28,6 +29,7 @@ type Provider interface {
 	SendSMS(ctx context.Context, a Account, r SMSRequest) (SMSResult, error)
 	StartCall(ctx context.Context, a Account, r CallRequest) (string, error)
 	Check(ctx context.Context, a Account) error
+	OwnsNumber(ctx context.Context, a Account, number string) (bool, error)
 }
 
 // Service manages the Twilio settings of each company.
@@ -36,13 +38,17 @@ type Service struct {
 	box       *secrets.Box
 	Twilio    *Twilio
 	publicURL string
+	limits    Limits
 	now       func() time.Time
+	// Log, when set, hears of numbers taken over by their proven owner.
+	Log *slog.Logger
 }
 
 // NewService returns the service. publicURL is CRM_PUBLIC_URL: Twilio signs
 // webhooks over it, and the settings page shows the URLs built from it.
-func NewService(d *db.DB, box *secrets.Box, tw *Twilio, publicURL string) *Service {
-	return &Service{db: d, box: box, Twilio: tw, publicURL: strings.TrimRight(publicURL, "/"), now: time.Now}
+// limits are the operator's daily caps per company.
+func NewService(d *db.DB, box *secrets.Box, tw *Twilio, publicURL string, limits Limits) *Service {
+	return &Service{db: d, box: box, Twilio: tw, publicURL: strings.TrimRight(publicURL, "/"), limits: limits, now: time.Now}
 }
 
 // PublicURL is the base Twilio is told to call.
@@ -208,6 +214,19 @@ func (s *Service) Put(ctx context.Context, companyID uuid.UUID, in SettingsInput
 			}
 			if token == "" {
 				fe.Add("body.auth_token", "is required to connect Twilio", "")
+			}
+			// Routes keep the account their numbers were proven in; webhooks
+			// from another account would all be refused.
+			proven, err := q.CompanyRouteAccounts(ctx, companyID)
+			if err != nil {
+				return fmt.Errorf("accounts of the company's numbers: %w", err)
+			}
+			for _, sid := range proven {
+				if sid != in.AccountSID && in.AccountSID != "" {
+					fe.Add("body.account_sid", fmt.Sprintf("the company's numbers were checked in the Twilio account %s: "+
+						"remove them before connecting another account", sid), in.AccountSID)
+					break
+				}
 			}
 			if err := fe.Err(); err != nil {
 				return err

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -36,13 +37,15 @@ type Sent struct {
 type Server struct {
 	*httptest.Server
 	mu       sync.Mutex
-	accounts map[string]string // sid → token
+	accounts map[string]string   // sid → token
+	numbers  map[string][]string // sid → the E.164 numbers it owns
 	messages []Sent
 	calls    []Sent
 	// RefuseTo makes sends to a number fail with a Twilio error code.
 	refuse map[string]int
 	// unavailable answers this many message requests with 503.
 	unavailable int
+	lookups     int
 }
 
 // Unavailable makes the next n message sends fail with 503, as Twilio does
@@ -55,24 +58,47 @@ func (s *Server) Unavailable(n int) {
 
 // New starts a fake, closed when the test ends.
 func New(t testing.TB) *Server {
-	s := &Server{accounts: map[string]string{}, refuse: map[string]int{}}
+	s := &Server{accounts: map[string]string{}, numbers: map[string][]string{}, refuse: map[string]int{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /2010-04-01/Accounts/{sid}", s.account)
 	mux.HandleFunc("POST /2010-04-01/Accounts/{sid}/Messages.json", s.message)
 	mux.HandleFunc("POST /2010-04-01/Accounts/{sid}/Calls.json", s.call)
 	mux.HandleFunc("GET /2010-04-01/Accounts/{sid}/Recordings/{rid}", s.recording)
+	mux.HandleFunc("GET /2010-04-01/Accounts/{sid}/IncomingPhoneNumbers.json", s.incomingNumbers)
 	s.Server = httptest.NewServer(mux)
 	t.Cleanup(s.Close)
 	return s
 }
 
-// NewAccount registers an account and returns its SID and auth token.
-func (s *Server) NewAccount() (sid, token string) {
+// NewAccount registers an account owning numbers (E.164) and returns its
+// SID and auth token.
+func (s *Server) NewAccount(numbers ...string) (sid, token string) {
 	sid, token = "AC"+randomHex(16), randomHex(16)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.accounts[sid] = token
+	s.numbers[sid] = append([]string(nil), numbers...)
 	return sid, token
+}
+
+// Own moves numbers to the account sid, as buying or porting them would: a
+// Twilio number is in one account at a time.
+func (s *Server) Own(sid string, numbers ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, n := range numbers {
+		for acct, owned := range s.numbers {
+			s.numbers[acct] = slices.DeleteFunc(owned, func(o string) bool { return o == n })
+		}
+		s.numbers[sid] = append(s.numbers[sid], n)
+	}
+}
+
+// NumberLookups counts the IncomingPhoneNumbers requests so far.
+func (s *Server) NumberLookups() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.lookups
 }
 
 // RefuseTo makes every send to number fail with Twilio error code.
@@ -171,6 +197,38 @@ func (s *Server) call(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	writeJSON(w, http.StatusCreated, map[string]any{"sid": c.SID, "account_sid": sid, "status": "queued", "from": c.From,
 		"to": c.To, "direction": "outbound-api"})
+}
+
+// incomingNumbers lists the account's numbers whose digits contain the
+// PhoneNumber filter, as Twilio matches partial numbers.
+func (s *Server) incomingNumbers(w http.ResponseWriter, r *http.Request) {
+	sid, ok := s.authorized(w, r)
+	if !ok {
+		return
+	}
+	digits := func(v string) string {
+		return strings.Map(func(c rune) rune {
+			if c >= '0' && c <= '9' {
+				return c
+			}
+			return -1
+		}, v)
+	}
+	filter := digits(r.URL.Query().Get("PhoneNumber"))
+	s.mu.Lock()
+	s.lookups++
+	owned := append([]string(nil), s.numbers[sid]...)
+	s.mu.Unlock()
+	list := []map[string]any{}
+	for _, n := range owned {
+		if strings.Contains(digits(n), filter) {
+			list = append(list, map[string]any{"sid": "PN" + randomHex(16), "account_sid": sid, "phone_number": n,
+				"friendly_name": n, "capabilities": map[string]bool{"sms": true, "voice": true, "mms": true}})
+		}
+	}
+	uri := r.URL.RequestURI()
+	writeJSON(w, http.StatusOK, map[string]any{"incoming_phone_numbers": list, "page": 0, "page_size": 50, "start": 0,
+		"end": max(len(list)-1, 0), "uri": uri, "first_page_uri": uri, "next_page_uri": nil, "previous_page_uri": nil})
 }
 
 // RecordingURL is where the fake serves a recording, as Twilio's

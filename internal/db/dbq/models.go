@@ -249,17 +249,20 @@ type Session struct {
 }
 
 type SmsConsent struct {
-	CompanyID     uuid.UUID
-	ID            uuid.UUID
-	Phone         string
-	ContactID     *uuid.UUID
-	PhoneNumberID *uuid.UUID
-	Number        string
-	Action        string
-	Source        string
-	Keyword       string
-	CreatedBy     *uuid.UUID
-	CreatedAt     time.Time
+	CompanyID         uuid.UUID
+	ID                uuid.UUID
+	Phone             string
+	ContactID         *uuid.UUID
+	PhoneNumberID     *uuid.UUID
+	Number            string
+	Action            string
+	Source            string
+	Keyword           string
+	CreatedBy         *uuid.UUID
+	CreatedAt         time.Time
+	EvidenceMethod    string
+	EvidenceStatement string
+	ConsentedAt       *time.Time
 }
 
 type SmsMessage struct {
@@ -299,10 +302,18 @@ type SmsThread struct {
 	CreatedAt     time.Time
 }
 
-type TwilioRoute struct {
-	Number    string
+type TelephonyUsage struct {
 	CompanyID uuid.UUID
-	CreatedAt time.Time
+	Day       time.Time
+	SmsCount  int32
+	CallCount int32
+}
+
+type TwilioRoute struct {
+	Number     string
+	CompanyID  uuid.UUID
+	CreatedAt  time.Time
+	AccountSid string
 }
 
 type TwilioSetting struct {
@@ -322,6 +333,7 @@ type TwilioSetting struct {
 	RecordCalls       bool
 	RecordingNotice   string
 	VoicemailGreeting string
+	AllowedCountries  []string
 }
 
 type User struct {

@@ -223,21 +223,26 @@ func (q *Queries) GetThread(ctx context.Context, arg GetThreadParams) (GetThread
 }
 
 const insertConsent = `-- name: InsertConsent :exec
-INSERT INTO sms_consents (company_id, id, phone, contact_id, phone_number_id, number, action, source, keyword, created_by)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+INSERT INTO sms_consents (company_id, id, phone, contact_id, phone_number_id, number, action, source, keyword, created_by,
+    evidence_method, evidence_statement, consented_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
+    $11, $12, $13)
 `
 
 type InsertConsentParams struct {
-	CompanyID     uuid.UUID
-	ID            uuid.UUID
-	Phone         string
-	ContactID     *uuid.UUID
-	PhoneNumberID *uuid.UUID
-	Number        string
-	Action        string
-	Source        string
-	Keyword       string
-	CreatedBy     *uuid.UUID
+	CompanyID         uuid.UUID
+	ID                uuid.UUID
+	Phone             string
+	ContactID         *uuid.UUID
+	PhoneNumberID     *uuid.UUID
+	Number            string
+	Action            string
+	Source            string
+	Keyword           string
+	CreatedBy         *uuid.UUID
+	EvidenceMethod    string
+	EvidenceStatement string
+	ConsentedAt       *time.Time
 }
 
 func (q *Queries) InsertConsent(ctx context.Context, arg InsertConsentParams) error {
@@ -252,6 +257,9 @@ func (q *Queries) InsertConsent(ctx context.Context, arg InsertConsentParams) er
 		arg.Source,
 		arg.Keyword,
 		arg.CreatedBy,
+		arg.EvidenceMethod,
+		arg.EvidenceStatement,
+		arg.ConsentedAt,
 	)
 	return err
 }
@@ -329,7 +337,8 @@ func (q *Queries) LatestConsent(ctx context.Context, arg LatestConsentParams) (s
 }
 
 const listConsents = `-- name: ListConsents :many
-SELECT s.id, s.phone, s.contact_id, s.action, s.source, s.keyword, s.number, s.created_at, coalesce(u.name, '')::text AS created_by_name
+SELECT s.id, s.phone, s.contact_id, s.action, s.source, s.keyword, s.number, s.created_at, coalesce(u.name, '')::text AS created_by_name,
+    s.evidence_method, s.evidence_statement, s.consented_at
 FROM sms_consents s
 LEFT JOIN memberships m ON m.company_id = s.company_id AND m.user_id = s.created_by
 LEFT JOIN users u ON u.id = m.user_id
@@ -349,15 +358,18 @@ type ListConsentsParams struct {
 }
 
 type ListConsentsRow struct {
-	ID            uuid.UUID
-	Phone         string
-	ContactID     *uuid.UUID
-	Action        string
-	Source        string
-	Keyword       string
-	Number        string
-	CreatedAt     time.Time
-	CreatedByName string
+	ID                uuid.UUID
+	Phone             string
+	ContactID         *uuid.UUID
+	Action            string
+	Source            string
+	Keyword           string
+	Number            string
+	CreatedAt         time.Time
+	CreatedByName     string
+	EvidenceMethod    string
+	EvidenceStatement string
+	ConsentedAt       *time.Time
 }
 
 func (q *Queries) ListConsents(ctx context.Context, arg ListConsentsParams) ([]ListConsentsRow, error) {
@@ -384,6 +396,9 @@ func (q *Queries) ListConsents(ctx context.Context, arg ListConsentsParams) ([]L
 			&i.Number,
 			&i.CreatedAt,
 			&i.CreatedByName,
+			&i.EvidenceMethod,
+			&i.EvidenceStatement,
+			&i.ConsentedAt,
 		); err != nil {
 			return nil, err
 		}

@@ -15,17 +15,19 @@ import (
 )
 
 const claimRoute = `-- name: ClaimRoute :execrows
-INSERT INTO twilio_routes (number, company_id) VALUES ($1, $2) ON CONFLICT (number) DO NOTHING
+INSERT INTO twilio_routes (number, company_id, account_sid) VALUES ($1, $2, $3) ON CONFLICT (number) DO NOTHING
 `
 
 type ClaimRouteParams struct {
-	Number    string
-	CompanyID uuid.UUID
+	Number     string
+	CompanyID  uuid.UUID
+	AccountSid string
 }
 
-// A number already routed to any company claims nothing (409 for the caller).
+// A number already routed to any company claims nothing: the caller looks
+// at who holds it (LockRoute) and decides.
 func (q *Queries) ClaimRoute(ctx context.Context, arg ClaimRouteParams) (int64, error) {
-	result, err := q.db.Exec(ctx, claimRoute, arg.Number, arg.CompanyID)
+	result, err := q.db.Exec(ctx, claimRoute, arg.Number, arg.CompanyID, arg.AccountSid)
 	if err != nil {
 		return 0, err
 	}
@@ -55,6 +57,51 @@ func (q *Queries) ClaimSendSlot(ctx context.Context, arg ClaimSendSlotParams) (t
 	return slot, err
 }
 
+const companyRouteAccounts = `-- name: CompanyRouteAccounts :many
+SELECT DISTINCT account_sid FROM twilio_routes WHERE company_id = $1 AND account_sid <> '' ORDER BY account_sid
+`
+
+// The Twilio accounts the company's numbers were verified in.
+func (q *Queries) CompanyRouteAccounts(ctx context.Context, companyID uuid.UUID) ([]string, error) {
+	rows, err := q.db.Query(ctx, companyRouteAccounts, companyID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var account_sid string
+		if err := rows.Scan(&account_sid); err != nil {
+			return nil, err
+		}
+		items = append(items, account_sid)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const countCall = `-- name: CountCall :one
+INSERT INTO telephony_usage AS u (company_id, day, call_count) VALUES ($1, $2, 1)
+ON CONFLICT (company_id, day) DO UPDATE SET call_count = u.call_count + 1 WHERE u.call_count < $3::int
+RETURNING call_count
+`
+
+type CountCallParams struct {
+	CompanyID uuid.UUID
+	Day       time.Time
+	Cap       int32
+}
+
+// One more outbound call today, unless the cap is reached (no row then).
+func (q *Queries) CountCall(ctx context.Context, arg CountCallParams) (int32, error) {
+	row := q.db.QueryRow(ctx, countCall, arg.CompanyID, arg.Day, arg.Cap)
+	var call_count int32
+	err := row.Scan(&call_count)
+	return call_count, err
+}
+
 const countPhoneNumbers = `-- name: CountPhoneNumbers :one
 SELECT count(*) FROM phone_numbers WHERE company_id = $1
 `
@@ -64,6 +111,27 @@ func (q *Queries) CountPhoneNumbers(ctx context.Context, companyID uuid.UUID) (i
 	var count int64
 	err := row.Scan(&count)
 	return count, err
+}
+
+const countSMSSend = `-- name: CountSMSSend :one
+INSERT INTO telephony_usage AS u (company_id, day, sms_count) VALUES ($1, $2, 1)
+ON CONFLICT (company_id, day) DO UPDATE SET sms_count = u.sms_count + 1 WHERE u.sms_count < $3::int
+RETURNING sms_count
+`
+
+type CountSMSSendParams struct {
+	CompanyID uuid.UUID
+	Day       time.Time
+	Cap       int32
+}
+
+// One more text today, unless the cap is reached (no row then): the row
+// lock of the upsert makes concurrent sends count exactly.
+func (q *Queries) CountSMSSend(ctx context.Context, arg CountSMSSendParams) (int32, error) {
+	row := q.db.QueryRow(ctx, countSMSSend, arg.CompanyID, arg.Day, arg.Cap)
+	var sms_count int32
+	err := row.Scan(&sms_count)
+	return sms_count, err
 }
 
 const createPhoneNumber = `-- name: CreatePhoneNumber :exec
@@ -214,7 +282,7 @@ func (q *Queries) GetPhoneNumberByNumber(ctx context.Context, arg GetPhoneNumber
 
 const getTwilioSettings = `-- name: GetTwilioSettings :one
 
-SELECT company_id, id, mode, account_sid, auth_token, help_reply, quiet_hours_start, quiet_hours_end, last_check_at, last_check_ok, last_check_message, created_at, updated_at, record_calls, recording_notice, voicemail_greeting FROM twilio_settings WHERE company_id = $1
+SELECT company_id, id, mode, account_sid, auth_token, help_reply, quiet_hours_start, quiet_hours_end, last_check_at, last_check_ok, last_check_message, created_at, updated_at, record_calls, recording_notice, voicemail_greeting, allowed_countries FROM twilio_settings WHERE company_id = $1
 `
 
 // Twilio settings, the company's phone numbers and members' own phones
@@ -240,7 +308,29 @@ func (q *Queries) GetTwilioSettings(ctx context.Context, companyID uuid.UUID) (T
 		&i.RecordCalls,
 		&i.RecordingNotice,
 		&i.VoicemailGreeting,
+		&i.AllowedCountries,
 	)
+	return i, err
+}
+
+const getUsage = `-- name: GetUsage :one
+SELECT sms_count, call_count FROM telephony_usage WHERE company_id = $1 AND day = $2
+`
+
+type GetUsageParams struct {
+	CompanyID uuid.UUID
+	Day       time.Time
+}
+
+type GetUsageRow struct {
+	SmsCount  int32
+	CallCount int32
+}
+
+func (q *Queries) GetUsage(ctx context.Context, arg GetUsageParams) (GetUsageRow, error) {
+	row := q.db.QueryRow(ctx, getUsage, arg.CompanyID, arg.Day)
+	var i GetUsageRow
+	err := row.Scan(&i.SmsCount, &i.CallCount)
 	return i, err
 }
 
@@ -339,16 +429,59 @@ func (q *Queries) RecordTwilioCheck(ctx context.Context, arg RecordTwilioCheckPa
 	return err
 }
 
-const routeNumber = `-- name: RouteNumber :one
-SELECT company_id FROM twilio_routes WHERE number = $1
+const routeHolder = `-- name: RouteHolder :one
+SELECT company_id, account_sid FROM twilio_routes WHERE number = $1
 `
 
-// The webhook router: which company a Twilio number belongs to.
-func (q *Queries) RouteNumber(ctx context.Context, number string) (uuid.UUID, error) {
+type RouteHolderRow struct {
+	CompanyID  uuid.UUID
+	AccountSid string
+}
+
+// Who holds a number. Not locked: TakeOverRoute deletes only the route
+// read here, so a concurrent change makes it delete nothing.
+func (q *Queries) RouteHolder(ctx context.Context, number string) (RouteHolderRow, error) {
+	row := q.db.QueryRow(ctx, routeHolder, number)
+	var i RouteHolderRow
+	err := row.Scan(&i.CompanyID, &i.AccountSid)
+	return i, err
+}
+
+const routeNumber = `-- name: RouteNumber :one
+SELECT company_id, account_sid FROM twilio_routes WHERE number = $1
+`
+
+type RouteNumberRow struct {
+	CompanyID  uuid.UUID
+	AccountSid string
+}
+
+// The webhook router: which company a Twilio number belongs to, and the
+// Twilio account it was verified in.
+func (q *Queries) RouteNumber(ctx context.Context, number string) (RouteNumberRow, error) {
 	row := q.db.QueryRow(ctx, routeNumber, number)
-	var company_id uuid.UUID
-	err := row.Scan(&company_id)
-	return company_id, err
+	var i RouteNumberRow
+	err := row.Scan(&i.CompanyID, &i.AccountSid)
+	return i, err
+}
+
+const setAllowedCountries = `-- name: SetAllowedCountries :execrows
+UPDATE twilio_settings SET allowed_countries = $1::text[], updated_at = $2
+WHERE company_id = $3
+`
+
+type SetAllowedCountriesParams struct {
+	Countries []string
+	Now       time.Time
+	CompanyID uuid.UUID
+}
+
+func (q *Queries) SetAllowedCountries(ctx context.Context, arg SetAllowedCountriesParams) (int64, error) {
+	result, err := q.db.Exec(ctx, setAllowedCountries, arg.Countries, arg.Now, arg.CompanyID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }
 
 const setUserPhone = `-- name: SetUserPhone :exec
@@ -365,6 +498,27 @@ type SetUserPhoneParams struct {
 func (q *Queries) SetUserPhone(ctx context.Context, arg SetUserPhoneParams) error {
 	_, err := q.db.Exec(ctx, setUserPhone, arg.CompanyID, arg.UserID, arg.Phone)
 	return err
+}
+
+const takeOverRoute = `-- name: TakeOverRoute :execrows
+DELETE FROM twilio_routes WHERE number = $1 AND company_id = $2 AND account_sid = $3
+`
+
+type TakeOverRouteParams struct {
+	Number    string
+	Holder    uuid.UUID
+	HolderSid string
+}
+
+// The proven owner takes a number from a company that did not prove it in
+// the same Twilio account. The holder's phone_numbers row goes with its
+// route (ON DELETE CASCADE); its messages and calls stay, without it.
+func (q *Queries) TakeOverRoute(ctx context.Context, arg TakeOverRouteParams) (int64, error) {
+	result, err := q.db.Exec(ctx, takeOverRoute, arg.Number, arg.Holder, arg.HolderSid)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }
 
 const updatePhoneNumber = `-- name: UpdatePhoneNumber :execrows
@@ -418,7 +572,7 @@ ON CONFLICT (company_id) DO UPDATE SET mode = EXCLUDED.mode, account_sid = EXCLU
     quiet_hours_start = EXCLUDED.quiet_hours_start, quiet_hours_end = EXCLUDED.quiet_hours_end,
     record_calls = EXCLUDED.record_calls, recording_notice = EXCLUDED.recording_notice,
     voicemail_greeting = EXCLUDED.voicemail_greeting, updated_at = now()
-RETURNING company_id, id, mode, account_sid, auth_token, help_reply, quiet_hours_start, quiet_hours_end, last_check_at, last_check_ok, last_check_message, created_at, updated_at, record_calls, recording_notice, voicemail_greeting
+RETURNING company_id, id, mode, account_sid, auth_token, help_reply, quiet_hours_start, quiet_hours_end, last_check_at, last_check_ok, last_check_message, created_at, updated_at, record_calls, recording_notice, voicemail_greeting, allowed_countries
 `
 
 type UpsertTwilioSettingsParams struct {
@@ -467,6 +621,7 @@ func (q *Queries) UpsertTwilioSettings(ctx context.Context, arg UpsertTwilioSett
 		&i.RecordCalls,
 		&i.RecordingNotice,
 		&i.VoicemailGreeting,
+		&i.AllowedCountries,
 	)
 	return i, err
 }

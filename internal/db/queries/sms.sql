@@ -100,11 +100,14 @@ WHERE company_id = @company_id AND id = @id;
 SELECT action FROM sms_consents WHERE company_id = $1 AND phone = $2 ORDER BY created_at DESC, id DESC LIMIT 1;
 
 -- name: InsertConsent :exec
-INSERT INTO sms_consents (company_id, id, phone, contact_id, phone_number_id, number, action, source, keyword, created_by)
-VALUES (@company_id, @id, @phone, sqlc.narg(contact_id), sqlc.narg(phone_number_id), @number, @action, @source, @keyword, sqlc.narg(created_by));
+INSERT INTO sms_consents (company_id, id, phone, contact_id, phone_number_id, number, action, source, keyword, created_by,
+    evidence_method, evidence_statement, consented_at)
+VALUES (@company_id, @id, @phone, sqlc.narg(contact_id), sqlc.narg(phone_number_id), @number, @action, @source, @keyword, sqlc.narg(created_by),
+    @evidence_method, @evidence_statement, sqlc.narg(consented_at));
 
 -- name: ListConsents :many
-SELECT s.id, s.phone, s.contact_id, s.action, s.source, s.keyword, s.number, s.created_at, coalesce(u.name, '')::text AS created_by_name
+SELECT s.id, s.phone, s.contact_id, s.action, s.source, s.keyword, s.number, s.created_at, coalesce(u.name, '')::text AS created_by_name,
+    s.evidence_method, s.evidence_statement, s.consented_at
 FROM sms_consents s
 LEFT JOIN memberships m ON m.company_id = s.company_id AND m.user_id = s.created_by
 LEFT JOIN users u ON u.id = m.user_id

@@ -22,15 +22,32 @@ UPDATE twilio_settings SET last_check_at = now(), last_check_ok = @ok, last_chec
 WHERE company_id = @company_id;
 
 -- name: ClaimRoute :execrows
--- A number already routed to any company claims nothing (409 for the caller).
-INSERT INTO twilio_routes (number, company_id) VALUES (@number, @company_id) ON CONFLICT (number) DO NOTHING;
+-- A number already routed to any company claims nothing: the caller looks
+-- at who holds it (LockRoute) and decides.
+INSERT INTO twilio_routes (number, company_id, account_sid) VALUES (@number, @company_id, @account_sid) ON CONFLICT (number) DO NOTHING;
+
+-- name: RouteHolder :one
+-- Who holds a number. Not locked: TakeOverRoute deletes only the route
+-- read here, so a concurrent change makes it delete nothing.
+SELECT company_id, account_sid FROM twilio_routes WHERE number = $1;
+
+-- name: TakeOverRoute :execrows
+-- The proven owner takes a number from a company that did not prove it in
+-- the same Twilio account. The holder's phone_numbers row goes with its
+-- route (ON DELETE CASCADE); its messages and calls stay, without it.
+DELETE FROM twilio_routes WHERE number = @number AND company_id = @holder AND account_sid = @holder_sid;
+
+-- name: CompanyRouteAccounts :many
+-- The Twilio accounts the company's numbers were verified in.
+SELECT DISTINCT account_sid FROM twilio_routes WHERE company_id = $1 AND account_sid <> '' ORDER BY account_sid;
 
 -- name: DeleteRoute :exec
 DELETE FROM twilio_routes WHERE number = @number AND company_id = @company_id;
 
 -- name: RouteNumber :one
--- The webhook router: which company a Twilio number belongs to.
-SELECT company_id FROM twilio_routes WHERE number = $1;
+-- The webhook router: which company a Twilio number belongs to, and the
+-- Twilio account it was verified in.
+SELECT company_id, account_sid FROM twilio_routes WHERE number = $1;
 
 -- name: CreatePhoneNumber :exec
 INSERT INTO phone_numbers (company_id, id, number, label, user_id, sms_per_second)
@@ -92,3 +109,22 @@ SELECT count(*) FROM phone_numbers WHERE company_id = $1;
 -- name: UpdateTwilioAuthToken :exec
 -- Key rotation re-seals the token under the current key.
 UPDATE twilio_settings SET auth_token = @auth_token WHERE company_id = @company_id;
+-- name: SetAllowedCountries :execrows
+UPDATE twilio_settings SET allowed_countries = sqlc.narg(countries)::text[], updated_at = @now
+WHERE company_id = @company_id;
+
+-- name: CountSMSSend :one
+-- One more text today, unless the cap is reached (no row then): the row
+-- lock of the upsert makes concurrent sends count exactly.
+INSERT INTO telephony_usage AS u (company_id, day, sms_count) VALUES (@company_id, @day, 1)
+ON CONFLICT (company_id, day) DO UPDATE SET sms_count = u.sms_count + 1 WHERE u.sms_count < @cap::int
+RETURNING sms_count;
+
+-- name: CountCall :one
+-- One more outbound call today, unless the cap is reached (no row then).
+INSERT INTO telephony_usage AS u (company_id, day, call_count) VALUES (@company_id, @day, 1)
+ON CONFLICT (company_id, day) DO UPDATE SET call_count = u.call_count + 1 WHERE u.call_count < @cap::int
+RETURNING call_count;
+
+-- name: GetUsage :one
+SELECT sms_count, call_count FROM telephony_usage WHERE company_id = $1 AND day = $2;

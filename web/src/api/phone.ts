@@ -17,6 +17,7 @@ export type SmsMessage = S['SMSMessage'];
 export type SmsStatus = SmsMessage['status'];
 export type PhoneNumber = S['PhoneNumber'];
 export type TwilioSettings = S['TwilioSettings'];
+export type PhoneLimits = S['PhoneLimits'];
 export type Call = S['Call'];
 export type CallStatus = Call['status'];
 export type CallListQuery = NonNullable<paths['/api/calls']['get']['parameters']['query']>;
@@ -37,6 +38,7 @@ export const phoneKeys = {
   provider: ['twilio', 'provider'] as const,
   numbers: ['twilio', 'numbers'] as const,
   myPhone: ['twilio', 'my-phone'] as const,
+  limits: ['twilio', 'limits'] as const,
 };
 
 const noRetryOnMissing = (count: number, err: unknown) => !isApiError(err, 400, 403, 404, 422) && count < 2;
@@ -67,6 +69,15 @@ export function usePhoneNumbers() {
     queryFn: ({ signal }) => call(api.GET('/api/twilio-settings/numbers', { signal })),
     select: (d) => d.items ?? [],
     staleTime: 30_000,
+  });
+}
+
+/** usePhoneLimits is today's texts and calls against the daily caps, and the destination countries (admins only). */
+export function usePhoneLimits() {
+  return useQuery({
+    queryKey: phoneKeys.limits,
+    queryFn: ({ signal }) => call(api.GET('/api/twilio-settings/limits', { signal })),
+    retry: noRetryOnMissing,
   });
 }
 

@@ -520,7 +520,7 @@ export interface paths {
         put?: never;
         /**
          * Click-to-call
-         * @description Twilio rings the caller's own phone (see my-phone), then connects the contact with the company number as caller ID.
+         * @description Twilio rings the caller's own phone (see my-phone), then connects the contact with the company number as caller ID. Both numbers must be in the company's allowed countries (422 on to or from); past the company's daily cap of calls it is a 429 with Retry-After. Neither places or stores a call.
          */
         post: operations["startCall"];
         delete?: never;
@@ -1230,7 +1230,10 @@ export interface paths {
          */
         get: operations["listSMSConsents"];
         put?: never;
-        /** Opt a contact or number out or in by hand */
+        /**
+         * Opt a contact or number out or in by hand
+         * @description An opt-out needs no reason. An opt-in needs evidence: how (evidence.method), when (evidence.consented_at) and in what words (evidence.statement) the person agreed; without it the answer is a 422 naming each missing field. The caller is recorded as who made the change.
+         */
         post: operations["addSMSConsent"];
         delete?: never;
         options?: never;
@@ -1269,7 +1272,7 @@ export interface paths {
         put?: never;
         /**
          * Send a text message
-         * @description Stored as queued and sent in the background from one of the company's numbers, at most at the number's send rate. A repeated Idempotency-Key returns the first message (200) and sends nothing. Recipients who opted out are refused (422).
+         * @description Stored as queued and sent in the background from one of the company's numbers, at most at the number's send rate. A repeated Idempotency-Key returns the first message (200) and sends nothing. Recipients who opted out, or in a country the company does not text, are refused (422); past the company's daily cap of texts it is a 429 with Retry-After (the next day in the company's time zone). Neither stores anything. A send through an API token is automated (it waits for the end of quiet hours); one from a signed-in member is not.
          */
         post: operations["sendSMS"];
         delete?: never;
@@ -1396,6 +1399,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/twilio-settings/allowed-countries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set the countries texts and calls may go to
+         * @description ISO 3166-1 alpha-2 codes; an empty list goes back to the default, the countries of the company's own numbers. A text or call to any other country is a 422 on to. Admins and owners only.
+         */
+        put: operations["setAllowedCountries"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/twilio-settings/limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Today's texts and calls against the daily caps, and the destination countries
+         * @description The caps are the operator's (CRM_SMS_DAILY_LIMIT, CRM_CALLS_DAILY_LIMIT), per company and day in the company's time zone. Admins and owners only.
+         */
+        get: operations["getPhoneLimits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/twilio-settings/my-phone": {
         parameters: {
             query?: never;
@@ -1432,7 +1475,7 @@ export interface paths {
         put?: never;
         /**
          * Connect a phone number
-         * @description A number belongs to at most one company on the whole platform: one already connected is a 409. Admins and owners only.
+         * @description On Twilio the number must be in the company's own Twilio account: the server asks Twilio (IncomingPhoneNumbers) and answers 422 on number otherwise. On the simulator, leave number empty: the server picks a free number of the fictional 555-0100 to 555-0199 range (the only numbers a simulator company may have). A number belongs to at most one company on the whole platform: one already connected is a 409, except that the company proving the number is in its Twilio account takes it over from a company that did not prove it in that account. Admins and owners only.
          */
         post: operations["addPhoneNumber"];
         delete?: never;
@@ -1915,6 +1958,10 @@ export interface components {
             contacts: number;
             tag: string;
         };
+        CountriesInput: {
+            /** @description ISO 3166-1 alpha-2 codes such as US, CA, GB. Empty: back to the default, the countries of the company's own numbers. */
+            countries: string[] | null;
+        };
         CurrencyValue: {
             currency: string;
             /** Format: int64 */
@@ -2080,6 +2127,31 @@ export interface components {
              * @example https://example.com/errors/example
              */
             type: string;
+        };
+        Evidence: {
+            /**
+             * Format: date-time
+             * @description When they agreed.
+             */
+            consented_at: string;
+            /**
+             * @description How the person agreed.
+             * @enum {string}
+             */
+            method: "paper_form" | "verbal_on_call" | "web_form" | "email" | "in_person";
+            /** @description What they said or signed, in their words. */
+            statement: string;
+        };
+        EvidenceInput: {
+            /**
+             * Format: date-time
+             * @description When the person agreed; not in the future.
+             */
+            consented_at?: string;
+            /** @description paper_form, verbal_on_call, web_form, email or in_person. */
+            method?: string;
+            /** @description What the person said or signed, in their words. */
+            statement?: string;
         };
         Finding: {
             /** Format: int64 */
@@ -2325,7 +2397,8 @@ export interface components {
         };
         NumberInput: {
             label?: string;
-            number: string;
+            /** @description On Twilio: a number of the company's Twilio account (checked with Twilio). On the simulator: empty, and the server picks a free number of the fictional 555-0100 to 555-0199 range. */
+            number?: string;
             /**
              * Format: double
              * @description Default 1 (a long code); toll-free and short codes allow more.
@@ -2355,6 +2428,15 @@ export interface components {
         };
         PasswordInput: {
             password: string;
+        };
+        PhoneLimits: {
+            /** @description ISO 3166-1 alpha-2 codes of the countries texts and calls may go to. */
+            allowed_countries: string[] | null;
+            /** @description True when allowed_countries are the default: the countries of the company's own numbers, following them as numbers come and go. */
+            countries_default: boolean;
+            /** @description The countries of the company's own numbers (the default allowlist). */
+            number_countries: string[] | null;
+            usage: components["schemas"]["Usage"];
         };
         PhoneNumber: {
             /** Format: date-time */
@@ -2447,7 +2529,10 @@ export interface components {
             contact_id: string | null;
             /** Format: date-time */
             created_at: string;
+            /** @description Who recorded a manual change. */
             created_by_name: string;
+            /** @description How a manual opt-in was given; absent for keywords and opt-outs. */
+            evidence?: components["schemas"]["Evidence"];
             /** Format: uuid */
             id: string;
             keyword: string;
@@ -2464,10 +2549,12 @@ export interface components {
             /** @enum {string} */
             action: "opt_out" | "opt_in";
             contact_id?: string;
+            /** @description Required to opt in: how, when and in what words the person agreed. Who recorded it is the caller. */
+            evidence?: components["schemas"]["EvidenceInput"];
             phone?: string;
         };
         SMSMessage: {
-            /** @description Sent by an automation or integration; waits for the end of quiet hours. */
+            /** @description Sent by an integration (an API token) or by the server itself (the HELP reply), as the server decided; automated sends wait for the end of quiet hours. */
             automated: boolean;
             body: string;
             /** Format: uuid */
@@ -2512,7 +2599,10 @@ export interface components {
             next_cursor?: string;
         };
         SMSSendInput: {
-            /** @description Set by automations and integrations: the send waits while the company's quiet hours last. */
+            /**
+             * @deprecated
+             * @description Ignored. The server decides: a send through an API token (an integration) is automated and waits while the company's quiet hours last; one typed by a signed-in member is not.
+             */
             automated?: boolean;
             /** @description 1 to 1600 characters. */
             body: string;
@@ -2800,6 +2890,29 @@ export interface components {
         UpdateUserRequest: {
             /** @enum {string} */
             role: "owner" | "admin" | "member";
+        };
+        Usage: {
+            /**
+             * Format: int64
+             * @description Outbound calls a day, set by the operator (CRM_CALLS_DAILY_LIMIT); 0: no cap.
+             */
+            calls_limit: number;
+            /** Format: int64 */
+            calls_placed: number;
+            /** @description Today in the company's time zone, YYYY-MM-DD. */
+            day: string;
+            /**
+             * Format: date-time
+             * @description When the next day starts in the company's time zone.
+             */
+            resets_at: string;
+            /**
+             * Format: int64
+             * @description Texts a day, set by the operator (CRM_SMS_DAILY_LIMIT); 0: no cap.
+             */
+            sms_limit: number;
+            /** Format: int64 */
+            sms_sent: number;
         };
         UserInfo: {
             email: string;
@@ -4603,6 +4716,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7839,6 +7961,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ErrorModel"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -8244,6 +8375,122 @@ export interface operations {
             };
         };
     };
+    setAllowedCountries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CountriesInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhoneLimits"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    getPhoneLimits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhoneLimits"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
     getMyPhone: {
         parameters: {
             query?: never;
@@ -8431,6 +8678,15 @@ export interface operations {
             };
             /** @description Internal Server Error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Bad Gateway */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };

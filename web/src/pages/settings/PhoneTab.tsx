@@ -7,8 +7,10 @@ import {
   Card,
   Group,
   Modal,
+  MultiSelect,
   NumberInput,
   PasswordInput,
+  Progress,
   Radio,
   Select,
   SimpleGrid,
@@ -29,6 +31,7 @@ import {
   IconCircleX,
   IconDeviceMobile,
   IconFlask,
+  IconGauge,
   IconPencil,
   IconPhone,
   IconPhonePlus,
@@ -39,19 +42,32 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call } from '../../api/client';
 import { isApiError } from '../../api/errors';
-import { phoneKeys, useMyPhone, usePhoneNumbers, useTwilioSettings, type PhoneNumber, type TwilioSettings } from '../../api/phone';
+import {
+  phoneKeys,
+  useMyPhone,
+  usePhoneLimits,
+  usePhoneNumbers,
+  useTwilioSettings,
+  type PhoneLimits,
+  type PhoneNumber,
+  type TwilioSettings,
+} from '../../api/phone';
 import { isAdmin, useUsers } from '../../api/queries';
 import { CopyField } from '../../components/CopyField';
 import { applyApiError } from '../../components/formErrors';
 import { notifyError, notifySuccess } from '../../components/notify';
 import { EmptyState, ErrorState, PageLoader } from '../../components/States';
 import { useSession } from '../../components/session';
+import { countryName, countryOptions } from '../../lib/countries';
 import { formatDateTime, formatPhone, formatRelative } from '../../lib/format';
 import { zoneLabel } from '../../lib/zoned';
 
 /**
  * PhoneTab connects the company to Twilio (or the built-in simulator), lists
- * its numbers, and lets everyone set the phone that click-to-call rings.
+ * its numbers (checked against the company's Twilio account, or given out by
+ * the simulator), shows today's usage against the daily caps with the
+ * countries texts and calls may go to, and lets everyone set the phone that
+ * click-to-call rings.
  */
 export function PhoneTab() {
   const me = useSession();
@@ -63,6 +79,7 @@ export function PhoneTab() {
         <>
           <ConnectionSection />
           <NumbersCard />
+          <LimitsCard />
         </>
       ) : (
         <Alert variant="light" color="gray" icon={<IconPlugConnected size={18} />}>
@@ -463,12 +480,16 @@ function NumbersCard() {
   const me = useSession();
   const qc = useQueryClient();
   const numbers = usePhoneNumbers();
+  const settings = useTwilioSettings();
+  const configured = settings.data?.configured ?? false;
+  const simulated = configured && settings.data?.mode === 'simulator';
   const [modal, setModal] = useState<NumberModal>({ mode: 'closed' });
   const remove = useMutation({
     mutationFn: (id: string) => call(api.DELETE('/api/twilio-settings/numbers/{id}', { params: { path: { id } } })),
     onSuccess: () => {
       qc.invalidateQueries({ queryKey: phoneKeys.numbers });
       qc.invalidateQueries({ queryKey: phoneKeys.provider });
+      qc.invalidateQueries({ queryKey: phoneKeys.limits });
       notifySuccess('Number removed. Texts and calls to it are no longer handled here.');
     },
     onError: (err) => notifyError(err, 'Could not remove the number'),
@@ -493,12 +514,16 @@ function NumbersCard() {
         <Box>
           <Text fw={650}>Phone numbers</Text>
           <Text size="sm" c="dimmed">
-            The numbers texts are sent from and calls come in on.
+            {simulated
+              ? 'Simulated numbers come from the fictional 555-0100 to 555-0199 range, which no real phone has.'
+              : 'The numbers texts are sent from and calls come in on: numbers of your Twilio account, checked with Twilio.'}
           </Text>
         </Box>
-        <Button leftSection={<IconPhonePlus size={16} />} onClick={() => setModal({ mode: 'add' })}>
-          Add number
-        </Button>
+        <Tooltip label="Connect Twilio or turn on the simulator first" disabled={configured}>
+          <Button leftSection={<IconPhonePlus size={16} />} onClick={() => setModal({ mode: 'add' })} disabled={!configured}>
+            {simulated ? 'Get a number' : 'Add number'}
+          </Button>
+        </Tooltip>
       </Group>
       {numbers.isPending ? (
         <PageLoader />
@@ -509,12 +534,14 @@ function NumbersCard() {
           icon={<IconPhone size={28} />}
           title="No numbers yet"
           action={
-            <Button variant="default" leftSection={<IconPhonePlus size={16} />} onClick={() => setModal({ mode: 'add' })}>
-              Add a number
-            </Button>
+            configured && (
+              <Button variant="default" leftSection={<IconPhonePlus size={16} />} onClick={() => setModal({ mode: 'add' })}>
+                {simulated ? 'Get a simulated number' : 'Add a number'}
+              </Button>
+            )
           }
         >
-          Add a number you own in Twilio (or any number in simulator mode) to start texting and calling.
+          {simulated ? 'Get a simulated number to try texting and calling.' : 'Add a number of your Twilio account to start texting and calling.'}
         </EmptyState>
       ) : (
         <Table.ScrollContainer minWidth={0}>
@@ -584,26 +611,62 @@ function NumbersCard() {
           </Table>
         </Table.ScrollContainer>
       )}
-      <NumberFormModal modal={modal} onClose={() => setModal({ mode: 'closed' })} />
+      <NumberFormModal
+        modal={modal}
+        simulated={simulated}
+        accountSid={settings.data?.account_sid ?? ''}
+        onClose={() => setModal({ mode: 'closed' })}
+      />
     </Card>
   );
 }
 
-function NumberFormModal({ modal, onClose }: { modal: NumberModal; onClose: () => void }) {
+function NumberFormModal({
+  modal,
+  simulated,
+  accountSid,
+  onClose,
+}: {
+  modal: NumberModal;
+  simulated: boolean;
+  accountSid: string;
+  onClose: () => void;
+}) {
   return (
     <Modal
       opened={modal.mode !== 'closed'}
       onClose={onClose}
-      title={modal.mode === 'edit' ? `Edit ${formatPhone(modal.number.number)}` : 'Add a phone number'}
+      title={modal.mode === 'edit' ? `Edit ${formatPhone(modal.number.number)}` : simulated ? 'Get a simulated number' : 'Add a phone number'}
     >
       {modal.mode !== 'closed' && (
-        <NumberForm key={modal.mode === 'edit' ? modal.number.id : 'add'} number={modal.mode === 'edit' ? modal.number : null} onDone={onClose} />
+        <NumberForm
+          key={modal.mode === 'edit' ? modal.number.id : 'add'}
+          number={modal.mode === 'edit' ? modal.number : null}
+          simulated={simulated}
+          accountSid={accountSid}
+          onDone={onClose}
+        />
       )}
     </Modal>
   );
 }
 
-function NumberForm({ number, onDone }: { number: PhoneNumber | null; onDone: () => void }) {
+/**
+ * NumberForm adds or edits a number. On Twilio the number is typed and the
+ * server checks with Twilio that it is in the company's account; on the
+ * simulator the server picks one, so there is nothing to type.
+ */
+function NumberForm({
+  number,
+  simulated,
+  accountSid,
+  onDone,
+}: {
+  number: PhoneNumber | null;
+  simulated: boolean;
+  accountSid: string;
+  onDone: () => void;
+}) {
   const me = useSession();
   const qc = useQueryClient();
   const users = useUsers();
@@ -616,7 +679,7 @@ function NumberForm({ number, onDone }: { number: PhoneNumber | null; onDone: ()
       user_id: number?.user_id ?? '',
       sms_per_second: number?.sms_per_second ?? 1,
     },
-    validate: { number: (v) => (!number && !v.trim() ? 'Enter the number as it is in Twilio, with the country code' : null) },
+    validate: { number: (v) => (!number && !simulated && !v.trim() ? 'Enter the number as it is in Twilio, with the country code' : null) },
   });
   const save = useMutation({
     mutationFn: (v: typeof form.values) =>
@@ -630,7 +693,7 @@ function NumberForm({ number, onDone }: { number: PhoneNumber | null; onDone: ()
         : call(
             api.POST('/api/twilio-settings/numbers', {
               body: {
-                number: v.number.trim(),
+                ...(simulated ? {} : { number: v.number.trim() }),
                 label: v.label.trim(),
                 ...(v.user_id ? { user_id: v.user_id } : {}),
                 sms_per_second: Number(v.sms_per_second) || 1,
@@ -640,6 +703,7 @@ function NumberForm({ number, onDone }: { number: PhoneNumber | null; onDone: ()
     onSuccess: (saved) => {
       qc.invalidateQueries({ queryKey: phoneKeys.numbers });
       qc.invalidateQueries({ queryKey: phoneKeys.provider });
+      qc.invalidateQueries({ queryKey: phoneKeys.limits });
       notifySuccess(number ? 'Number saved.' : `${formatPhone(saved.number)} added.`);
       onDone();
     },
@@ -671,16 +735,27 @@ function NumberForm({ number, onDone }: { number: PhoneNumber | null; onDone: ()
             {formError}
           </Alert>
         )}
-        <TextInput
-          label="Number"
-          type="tel"
-          placeholder="+1 500 555 0006"
-          description={number ? 'To change the number, remove it and add the new one.' : 'A number in your Twilio account, with the country code.'}
-          required={!number}
-          readOnly={Boolean(number)}
-          data-autofocus
-          {...form.getInputProps('number')}
-        />
+        {!number && simulated ? (
+          <Alert variant="light" color="grape" icon={<IconFlask size={18} />} data-testid="simulated-number-note">
+            The simulator picks a free number from the fictional 555-0100 to 555-0199 range. No real phone has one, so nothing you try reaches
+            anybody.
+          </Alert>
+        ) : (
+          <TextInput
+            label="Number"
+            type="tel"
+            placeholder="+1 500 555 0006"
+            description={
+              number
+                ? 'To change the number, remove it and add the new one.'
+                : `A number of your Twilio account${accountSid ? ` ${accountSid}` : ''}, with the country code. We check with Twilio that it is yours.`
+            }
+            required={!number}
+            readOnly={Boolean(number)}
+            data-autofocus
+            {...form.getInputProps('number')}
+          />
+        )}
         <TextInput label="Label" placeholder="Sales line" {...form.getInputProps('label')} />
         <Select
           label="Rings"
@@ -703,10 +778,135 @@ function NumberForm({ number, onDone }: { number: PhoneNumber | null; onDone: ()
             Cancel
           </Button>
           <Button type="submit" loading={save.isPending}>
-            {number ? 'Save number' : 'Add number'}
+            {number ? 'Save number' : simulated ? 'Get a number' : 'Add number'}
           </Button>
         </Group>
       </Stack>
     </form>
+  );
+}
+
+/* ---- limits: daily caps and destination countries ---- */
+
+function LimitsCard() {
+  const limits = usePhoneLimits();
+  return (
+    <Card p="lg" data-testid="phone-limits">
+      <Group gap="xs" mb={4}>
+        <IconGauge size={20} />
+        <Title order={2}>Limits</Title>
+      </Group>
+      <Text size="sm" c="dimmed" mb="md">
+        Caps on what costs money, against toll fraud and SMS pumping. The daily caps are set by whoever runs this CRM; the countries are yours to
+        choose.
+      </Text>
+      {limits.isPending ? (
+        <PageLoader />
+      ) : limits.isError ? (
+        <ErrorState error={limits.error} onRetry={() => limits.refetch()} />
+      ) : (
+        <Stack gap="lg">
+          <UsageMeters limits={limits.data} />
+          <CountriesForm key={(limits.data.allowed_countries ?? []).join(',') + String(limits.data.countries_default)} limits={limits.data} />
+        </Stack>
+      )}
+    </Card>
+  );
+}
+
+function UsageMeters({ limits }: { limits: PhoneLimits }) {
+  const me = useSession();
+  const u = limits.usage;
+  const meter = (label: string, used: number, cap: number, testid: string) => {
+    const pct = cap > 0 ? Math.min(100, (used / cap) * 100) : 0;
+    return (
+      <Box data-testid={testid} data-used={used} data-limit={cap}>
+        <Group justify="space-between" gap="xs" mb={4}>
+          <Text size="sm" fw={500}>
+            {label}
+          </Text>
+          <Text size="sm" c={cap > 0 && used >= cap ? 'red' : undefined}>
+            {cap > 0 ? `${used.toLocaleString()} of ${cap.toLocaleString()} today` : `${used.toLocaleString()} today · no cap`}
+          </Text>
+        </Group>
+        <Progress value={pct} color={pct >= 100 ? 'red' : pct >= 80 ? 'orange' : 'teal'} aria-label={`${label} today`} />
+      </Box>
+    );
+  };
+  return (
+    <Stack gap="sm">
+      <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
+        {meter('Texts sent', u.sms_sent, u.sms_limit, 'usage-sms')}
+        {meter('Calls placed', u.calls_placed, u.calls_limit, 'usage-calls')}
+      </SimpleGrid>
+      <Text size="xs" c="dimmed">
+        Texts count members’ and integrations’ sends and HELP replies; calls count click-to-calls. Past a cap, sends and calls are refused until the
+        next day starts, {formatDateTime(u.resets_at, me.company.timezone)} ({zoneLabel(me.company.timezone)}).
+      </Text>
+    </Stack>
+  );
+}
+
+function CountriesForm({ limits }: { limits: PhoneLimits }) {
+  const qc = useQueryClient();
+  const allowed = limits.allowed_countries ?? [];
+  const [countries, setCountries] = useState<string[]>(allowed);
+  const [error, setError] = useState<string | null>(null);
+  const options = countryOptions();
+  const save = useMutation({
+    mutationFn: (codes: string[]) => call(api.PUT('/api/twilio-settings/allowed-countries', { body: { countries: codes } })),
+    onSuccess: (saved) => {
+      qc.setQueryData(phoneKeys.limits, saved);
+      setError(null);
+      notifySuccess(
+        saved.countries_default
+          ? 'Back to the countries of your numbers.'
+          : `Texts and calls may go to ${(saved.allowed_countries ?? []).map(countryName).join(', ')}.`,
+      );
+    },
+    onError: (err) => {
+      if (isApiError(err, 422)) {
+        setError(err.problem.errors?.[0]?.message ?? err.problem.detail ?? 'Those countries were refused.');
+        return;
+      }
+      notifyError(err, 'Could not save the countries');
+    },
+  });
+  const dirty = countries.join(',') !== allowed.join(',');
+  const own = (limits.number_countries ?? []).map(countryName).join(', ');
+  return (
+    <Stack gap="xs" data-testid="allowed-countries">
+      <MultiSelect
+        label="Countries texts and calls may go to"
+        description={
+          limits.countries_default
+            ? `The default: the countries of your numbers${own ? ` (${own})` : ''}, following them as numbers come and go.`
+            : 'Chosen by an admin. Premium-rate numbers are never texted or called, in any country.'
+        }
+        placeholder={countries.length ? undefined : 'Pick countries'}
+        data={options}
+        value={countries}
+        onChange={(v) => {
+          setCountries(v);
+          setError(null);
+        }}
+        searchable
+        clearable
+        hidePickedOptions
+        maxDropdownHeight={240}
+        error={error}
+        nothingFoundMessage="No such country"
+      />
+      <Group justify="flex-end" gap="xs">
+        {!limits.countries_default && (
+          <Button variant="subtle" onClick={() => save.mutate([])} loading={save.isPending && !dirty}>
+            Use the countries of our numbers
+          </Button>
+        )}
+        <Button onClick={() => save.mutate(countries)} disabled={!dirty} loading={save.isPending && dirty}>
+          Save countries
+        </Button>
+      </Group>
+    </Stack>
   );
 }
