@@ -97,7 +97,7 @@ func NewAPIConfig(version string) huma.Config {
 	cfg := huma.DefaultConfig("Sales CRM API", version)
 	cfg.Components.Schemas = huma.NewMapRegistry("#/components/schemas/", schemaNamer)
 	cfg.OpenAPIPath = "/api/openapi"
-	cfg.DocsPath = "/api/docs"
+	cfg.DocsPath = "" // served from the binary by registerDocs, not from a CDN
 	cfg.SchemasPath = "/api/schemas"
 	cfg.CreateHooks = nil // no $schema links in bodies
 	cfg.Info.Description = "The JSON API of Sales CRM. Browser sessions use the crm_session cookie; " +
@@ -156,6 +156,7 @@ func New(d Deps) *Server {
 	s.registerWebhooks()
 	s.registerAdmin()
 	s.registerOps()
+	s.registerDocs()
 	web := d.Web
 	if web == nil {
 		web = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
