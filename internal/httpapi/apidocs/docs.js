@@ -95,7 +95,7 @@ function render() {
     }
   }
   let nav = '';
-  let main = `<p class="intro">${esc(doc.info.description || '')} Errors are RFC 9457 problem documents (<code>application/problem+json</code>) with <code>errors[]</code> naming the field; <span class="req">*</span> marks required fields.</p>`;
+  let main = `<p class="intro">${esc(doc.info.description || '')} Problems (<code>application/problem+json</code>) name each wrong field in <code>errors[]</code>; <span class="req">*</span> marks required fields.</p>`;
   for (const [tag, ops] of byTag) {
     nav += `<h3>${esc(tag)}</h3>` + ops.map(([p, m, o]) => `<a href="#${esc(o.operationId)}" data-op="${esc(o.operationId)}">${esc(m.toUpperCase())} ${esc(o.summary || p)}</a>`).join('');
     main += `<h2 class="tag">${esc(tag)}</h2>` + ops.map(([p, m, o]) => opHTML(p, m, o)).join('');
