@@ -17,11 +17,11 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, chmodSync, readFileSync, rmSync, createWriteStream } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFakeTwilio } from './fake-twilio.mjs';
+import { startServer, stop as stopServer, waitReady } from './server.mjs';
 
 const e2eDir = dirname(fileURLToPath(import.meta.url));
 const root = resolve(e2eDir, '..');
@@ -41,18 +41,6 @@ function fail(msg) {
   process.exit(1);
 }
 
-function freePort() {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => res(port));
-    });
-  });
-}
-
 function ensureChromium() {
   if (existsSync(chromium)) return;
   if (process.getuid?.() === 0 && chromium === '/usr/bin/chromium') {
@@ -70,36 +58,6 @@ function ensureChromium() {
   fail(`Chromium not found at ${chromium}; install it (apt-get install -y chromium) or set CHROMIUM_PATH`);
 }
 
-async function waitReady(url, server, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) return false;
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      if (res.status === 200) return true;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  return false;
-}
-
-function stop(server, timeoutMs = 30_000) {
-  return new Promise((res) => {
-    if (server.exitCode !== null || server.signalCode !== null) return res();
-    const timer = setTimeout(() => {
-      log('server did not stop in time; killing it');
-      server.kill('SIGKILL');
-    }, timeoutMs);
-    server.once('exit', () => {
-      clearTimeout(timer);
-      res();
-    });
-    server.kill('SIGTERM');
-  });
-}
-
 async function main() {
   if (!existsSync(bin)) fail(`${bin} not found: build the server with the web app first (make build)`);
   if (!existsSync(join(webDir, 'node_modules', 'playwright-core'))) fail('web/node_modules missing: run npm ci in web/ first');
@@ -110,36 +68,27 @@ async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'crm-e2e-'));
   // When we are root the server runs PostgreSQL as the postgres user, which must reach its cluster dir.
   chmodSync(dataDir, 0o755);
-  const [port, pgPort] = [await freePort(), await freePort()];
-  const baseURL = `http://127.0.0.1:${port}`;
   // The server talks to this instead of api.twilio.com; the tests read what it was sent.
   const twilio = await startFakeTwilio();
   log(`fake Twilio on ${twilio.url}`);
 
   // The tests get the same environment, so `crm admin …` reaches the same database.
-  const serverEnv = {
-    ...process.env,
-    CRM_DATA_DIR: dataDir,
-    CRM_ADDR: `127.0.0.1:${port}`,
-    CRM_PUBLIC_URL: baseURL,
-    CRM_PG_PORT: String(pgPort),
-    CRM_SEED: 'false',
-    CRM_TWILIO_API_URL: twilio.url,
-  };
-  log(`starting ${bin} serve on ${baseURL} (data ${dataDir})`);
-  const serverLog = createWriteStream(join(artifacts, 'server.log'));
-  const server = spawn(bin, ['serve'], {
+  const { baseURL, server, serverEnv } = await startServer({
+    bin,
     cwd: root,
-    env: serverEnv,
+    dataDir,
+    env: { CRM_SEED: 'false', CRM_TWILIO_API_URL: twilio.url },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  log(`started ${bin} serve on ${baseURL} (data ${dataDir})`);
+  const serverLog = createWriteStream(join(artifacts, 'server.log'));
   server.stdout.pipe(serverLog, { end: false });
   server.stderr.pipe(serverLog, { end: false });
 
   let exitCode = 1;
   let summary = 'e2e: 0 passed, 1 failed';
   const cleanup = async () => {
-    await stop(server);
+    await stopServer(server, 30_000, log);
     await twilio.close();
     serverLog.end();
     if (process.env.E2E_KEEP === '1') log(`kept data dir ${dataDir}`);
