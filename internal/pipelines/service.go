@@ -277,6 +277,15 @@ func (s *Service) Delete(ctx context.Context, companyID, id uuid.UUID) error {
 		if n > 0 {
 			return errs.E(errs.Conflict, "the pipeline still holds %d deals; move or delete them first", n)
 		}
+		// Trashed deals keep their pipeline so they can be restored into it;
+		// deleting it would silently destroy them, so say so instead.
+		trashed, err := q.CountTrashedDealsInPipeline(ctx, dbq.CountTrashedDealsInPipelineParams{CompanyID: companyID, PipelineID: id})
+		if err != nil {
+			return fmt.Errorf("count trashed deals: %w", err)
+		}
+		if trashed > 0 {
+			return errs.E(errs.Conflict, "the trash holds %d deals of this pipeline; restore them and move them, or delete them forever, first", trashed)
+		}
 		total, err := q.CountPipelines(ctx, companyID)
 		if err != nil {
 			return fmt.Errorf("count pipelines: %w", err)

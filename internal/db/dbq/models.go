@@ -40,6 +40,18 @@ type ApiToken struct {
 	LastUsedAt  *time.Time
 }
 
+type AuditEvent struct {
+	CompanyID  uuid.UUID
+	ID         uuid.UUID
+	At         time.Time
+	ActorID    *uuid.UUID
+	ActorName  string
+	Action     string
+	EntityType string
+	EntityID   *uuid.UUID
+	Detail     json.RawMessage
+}
+
 type AuditLog struct {
 	ID          uuid.UUID
 	At          time.Time
@@ -97,6 +109,8 @@ type Contact struct {
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 	SortName     *string
+	DeletedAt    *time.Time
+	DeletedBy    *uuid.UUID
 }
 
 type ContactDuplicateDismissal struct {
@@ -132,6 +146,8 @@ type Deal struct {
 	CloseReason       string
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
+	DeletedAt         *time.Time
+	DeletedBy         *uuid.UUID
 }
 
 type DealStageChange struct {

@@ -14,7 +14,7 @@ import (
 
 const companyStageStats = `-- name: CompanyStageStats :many
 SELECT stage_id, currency, count(*)::bigint AS deals, coalesce(sum(value), 0)::numeric AS total_value
-FROM deals WHERE company_id = $1
+FROM deals WHERE company_id = $1 AND deleted_at IS NULL
 GROUP BY stage_id, currency
 ORDER BY stage_id, currency
 `
@@ -53,7 +53,7 @@ func (q *Queries) CompanyStageStats(ctx context.Context, companyID uuid.UUID) ([
 }
 
 const countDealsInPipeline = `-- name: CountDealsInPipeline :one
-SELECT count(*) FROM deals WHERE company_id = $1 AND pipeline_id = $2
+SELECT count(*) FROM deals WHERE company_id = $1 AND pipeline_id = $2 AND deleted_at IS NULL
 `
 
 type CountDealsInPipelineParams struct {
@@ -74,6 +74,22 @@ SELECT count(*) FROM pipelines WHERE company_id = $1
 
 func (q *Queries) CountPipelines(ctx context.Context, companyID uuid.UUID) (int64, error) {
 	row := q.db.QueryRow(ctx, countPipelines, companyID)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
+const countTrashedDealsInPipeline = `-- name: CountTrashedDealsInPipeline :one
+SELECT count(*) FROM deals WHERE company_id = $1 AND pipeline_id = $2 AND deleted_at IS NOT NULL
+`
+
+type CountTrashedDealsInPipelineParams struct {
+	CompanyID  uuid.UUID
+	PipelineID uuid.UUID
+}
+
+func (q *Queries) CountTrashedDealsInPipeline(ctx context.Context, arg CountTrashedDealsInPipelineParams) (int64, error) {
+	row := q.db.QueryRow(ctx, countTrashedDealsInPipeline, arg.CompanyID, arg.PipelineID)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -345,7 +361,7 @@ func (q *Queries) SetStagePosition(ctx context.Context, arg SetStagePositionPara
 
 const stageStats = `-- name: StageStats :many
 SELECT stage_id, currency, count(*)::bigint AS deals, coalesce(sum(value), 0)::numeric AS total_value
-FROM deals WHERE company_id = $1 AND pipeline_id = $2
+FROM deals WHERE company_id = $1 AND pipeline_id = $2 AND deleted_at IS NULL
 GROUP BY stage_id, currency
 ORDER BY stage_id, currency
 `
