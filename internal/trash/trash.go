@@ -50,8 +50,9 @@ const (
 
 // Why a record was purged, as the audit trail says.
 const (
-	ReasonExpired        = "expired"
-	ReasonDeletedForever = "deleted_forever"
+	ReasonExpired         = "expired"
+	ReasonDeletedForever  = "deleted_forever"
+	ReasonPipelineDeleted = "pipeline_deleted"
 )
 
 // Item is one record in the trash.
@@ -279,4 +280,15 @@ func purgeDealsTx(ctx context.Context, q *db.Q, companyID uuid.UUID, by audit.Ac
 	}
 	got, err := deals.PurgeTx(ctx, q, companyID, by, reason, ids)
 	return len(got), err
+}
+
+// PurgeDealsTx deletes trashed deals for good inside the caller's tenant
+// transaction, for a reason such as ReasonPipelineDeleted (a deal cannot be
+// restored into a pipeline that is gone). Ids not in the trash are skipped.
+func PurgeDealsTx(ctx context.Context, q *db.Q, companyID uuid.UUID, by audit.Actor, reason string, ids []uuid.UUID) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := purgeDealsTx(ctx, q, companyID, by, reason, ids)
+	return err
 }

@@ -79,22 +79,6 @@ func (q *Queries) CountPipelines(ctx context.Context, companyID uuid.UUID) (int6
 	return count, err
 }
 
-const countTrashedDealsInPipeline = `-- name: CountTrashedDealsInPipeline :one
-SELECT count(*) FROM deals WHERE company_id = $1 AND pipeline_id = $2 AND deleted_at IS NOT NULL
-`
-
-type CountTrashedDealsInPipelineParams struct {
-	CompanyID  uuid.UUID
-	PipelineID uuid.UUID
-}
-
-func (q *Queries) CountTrashedDealsInPipeline(ctx context.Context, arg CountTrashedDealsInPipelineParams) (int64, error) {
-	row := q.db.QueryRow(ctx, countTrashedDealsInPipeline, arg.CompanyID, arg.PipelineID)
-	var count int64
-	err := row.Scan(&count)
-	return count, err
-}
-
 const createPipeline = `-- name: CreatePipeline :one
 INSERT INTO pipelines (company_id, id, name, position)
 VALUES ($1, $2, $3, coalesce((SELECT max(position) + 1 FROM pipelines WHERE company_id = $1), 0))
@@ -398,6 +382,35 @@ func (q *Queries) StageStats(ctx context.Context, arg StageStatsParams) ([]Stage
 			return nil, err
 		}
 		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const trashedDealsInPipeline = `-- name: TrashedDealsInPipeline :many
+SELECT id FROM deals WHERE company_id = $1 AND pipeline_id = $2 AND deleted_at IS NOT NULL
+`
+
+type TrashedDealsInPipelineParams struct {
+	CompanyID  uuid.UUID
+	PipelineID uuid.UUID
+}
+
+func (q *Queries) TrashedDealsInPipeline(ctx context.Context, arg TrashedDealsInPipelineParams) ([]uuid.UUID, error) {
+	rows, err := q.db.Query(ctx, trashedDealsInPipeline, arg.CompanyID, arg.PipelineID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []uuid.UUID
+	for rows.Next() {
+		var id uuid.UUID
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err

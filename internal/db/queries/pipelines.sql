@@ -52,8 +52,8 @@ ORDER BY stage_id, currency;
 -- name: CountDealsInPipeline :one
 SELECT count(*) FROM deals WHERE company_id = $1 AND pipeline_id = $2 AND deleted_at IS NULL;
 
--- name: CountTrashedDealsInPipeline :one
-SELECT count(*) FROM deals WHERE company_id = $1 AND pipeline_id = $2 AND deleted_at IS NOT NULL;
+-- name: TrashedDealsInPipeline :many
+SELECT id FROM deals WHERE company_id = $1 AND pipeline_id = $2 AND deleted_at IS NOT NULL;
 
 -- name: CompanyStageStats :many
 -- StageStats for every pipeline of the company at once.
