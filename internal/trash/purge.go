@@ -84,7 +84,8 @@ func (s *Service) hasExpired(ctx context.Context, companyID uuid.UUID, before ti
 }
 
 // Sweep queues a purge job for every company whose trash holds records
-// deleted more than Retention before now. It returns how many it queued.
+// deleted more than Retention before now, unless that company's purge job
+// is still unfinished. It returns how many it queued.
 func (s *Service) Sweep(ctx context.Context, now time.Time) (int, error) {
 	before := now.Add(-Retention)
 	queued := 0
@@ -102,10 +103,13 @@ func (s *Service) Sweep(ctx context.Context, now time.Time) (int, error) {
 			if !found {
 				continue
 			}
-			if _, err := s.jobs.Insert(ctx, PurgeArgs{CompanyID: id, Before: before}, nil); err != nil {
+			res, err := s.jobs.Insert(ctx, PurgeArgs{CompanyID: id, Before: before}, nil)
+			if err != nil {
 				return queued, fmt.Errorf("queue the purge of %s: %w", id, err)
 			}
-			queued++
+			if !res.UniqueSkippedAsDuplicate {
+				queued++
+			}
 		}
 		if len(ids) < 500 {
 			return queued, nil
