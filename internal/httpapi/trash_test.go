@@ -572,3 +572,26 @@ func ownerExec(t *testing.T, env *apitest.Env, sql string, args ...any) {
 		t.Fatalf("%s changed nothing", sql)
 	}
 }
+
+// The audit trail is append-only for the server: it records and reads
+// events, and cannot change or delete them, even its own company's.
+func TestAuditTrailIsAppendOnly(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t)
+	owner := env.Signup("Acme")
+	c := createID(t, owner, "/api/contacts", map[string]any{"first_name": "Ann"})
+	owner.Do("DELETE", "/api/contacts/"+c, nil).Want(204)
+	ctx := context.Background()
+	for _, stmt := range []string{`UPDATE audit_events SET action = 'contact.restored'`, `DELETE FROM audit_events`} {
+		err := env.App.DB.InTenant(ctx, owner.Me.Company.ID, func(q *dbQ) error {
+			_, err := q.Tx.Exec(ctx, stmt+` WHERE company_id = $1`, owner.Me.Company.ID)
+			return err
+		})
+		if err == nil || !strings.Contains(err.Error(), "permission denied") {
+			t.Errorf("%s as the app role: %v", stmt, err)
+		}
+	}
+	if a := actions(auditOf(t, owner, "entity_type=contact")); a != "contact.deleted" {
+		t.Fatalf("trail: %s", a)
+	}
+}
