@@ -23,6 +23,7 @@ import { SettingsPage } from './pages/settings/SettingsPage';
 import { SmsPage } from './pages/sms/SmsPage';
 import { CallsPage } from './pages/calls/CallsPage';
 import { TenancyAuditPage } from './pages/admin/TenancyAuditPage';
+import { TrashPage } from './pages/trash/TrashPage';
 
 /** SignedIn renders the app shell for a session, and sends everyone else to /login. */
 function SignedIn() {
@@ -103,6 +104,7 @@ export const router = createBrowserRouter([
           { path: '/calls', element: <CallsPage /> },
           { path: '/import', element: <ImportPage /> },
           { path: '/imports', element: <Navigate to="/import" replace /> },
+          { path: '/trash/:tab?', element: <TrashPage /> },
           { path: '/settings', element: <Navigate to="/settings/company" replace /> },
           { path: '/settings/:tab', element: <SettingsPage /> },
           { path: '/admin', element: <AdminOnly /> },
