@@ -60,7 +60,9 @@ type Item struct {
 	Type          string     `json:"type" enum:"contact,deal"`
 	ID            uuid.UUID  `json:"id"`
 	Name          string     `json:"name" doc:"A contact's name (else email or phone), or a deal's title."`
-	Description   string     `json:"description" doc:"A contact's email and company, or a deal's value."`
+	Description   string     `json:"description" doc:"A contact's email and company, or a deal's value and currency."`
+	Value         string     `json:"value,omitempty" doc:"A deal's value, exact decimal money such as 1250.00."`
+	Currency      string     `json:"currency,omitempty" doc:"A deal's currency (ISO 4217)."`
 	DeletedAt     time.Time  `json:"deleted_at"`
 	DeletedBy     *uuid.UUID `json:"deleted_by" nullable:"true"`
 	DeletedByName string     `json:"deleted_by_name" doc:"Empty when that member has left the company."`
@@ -156,6 +158,7 @@ func (s *Service) List(ctx context.Context, companyID uuid.UUID, typ string, lim
 			}
 			for _, r := range rows {
 				items = append(items, Item{Type: TypeDeal, ID: r.ID, Name: r.Title, Description: r.Value.StringFixed(2) + " " + r.Currency,
+					Value: r.Value.StringFixed(2), Currency: r.Currency,
 					DeletedAt: r.DeletedAt, DeletedBy: r.DeletedBy, DeletedByName: r.DeletedByName, PurgeAt: r.DeletedAt.Add(Retention)})
 			}
 		}

@@ -2606,12 +2606,14 @@ export interface components {
             value: string;
         };
         TrashItem: {
+            /** @description A deal's currency (ISO 4217). */
+            currency?: string;
             /** Format: date-time */
             deleted_at: string;
             deleted_by: string | null;
             /** @description Empty when that member has left the company. */
             deleted_by_name: string;
-            /** @description A contact's email and company, or a deal's value. */
+            /** @description A contact's email and company, or a deal's value and currency. */
             description: string;
             id: string;
             /** @description A contact's name (else email or phone), or a deal's title. */
@@ -2623,6 +2625,8 @@ export interface components {
             purge_at: string;
             /** @enum {string} */
             type: "contact" | "deal";
+            /** @description A deal's value, exact decimal money such as 1250.00. */
+            value?: string;
         };
         TrashPage: {
             items: components["schemas"]["TrashItem"][] | null;

@@ -88,7 +88,7 @@ function ContactView({ contact }: { contact: Contact }) {
       qc.removeQueries({ queryKey: keys.contact(contact.id) });
       refreshAfterTrash(qc);
       navigate('/contacts', { replace: true });
-      undoDelete('contact', [contact.id], `${name} was moved to the trash.`);
+      undoDelete('contact', [contact.id], `${name} was deleted.`);
     },
     onError: (err) => notifyError(err, 'Could not delete the contact'),
   });

@@ -132,7 +132,7 @@ export function ContactsPage() {
     onSuccess: (res) => {
       setSelected(new Set());
       refreshAfterTrash(qc);
-      undoDelete('contact', res.ids, `Moved ${plural(res.deleted, 'contact')} to the trash.`);
+      undoDelete('contact', res.ids, `Deleted ${plural(res.deleted, 'contact')}.`);
     },
     onError: (err) => notifyError(err, 'Could not delete contacts'),
   });

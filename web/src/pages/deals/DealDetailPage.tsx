@@ -217,7 +217,7 @@ function DealView({ deal }: { deal: Deal }) {
       qc.removeQueries({ queryKey: dealKeys.deal(deal.id) });
       refreshAfterTrash(qc);
       navigate(`/deals${pipeline ? `?pipeline=${pipeline.id}` : ''}`, { replace: true });
-      undoDelete('deal', [deal.id], `“${deal.title}” was moved to the trash.`);
+      undoDelete('deal', [deal.id], `“${deal.title}” was deleted.`);
     },
     onError: (err) => notifyError(err, 'Could not delete the deal'),
   });

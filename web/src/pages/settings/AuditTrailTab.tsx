@@ -47,7 +47,7 @@ export function AuditTrailTab() {
         <Box style={{ flex: '1 1 260px' }}>
           <Text fw={650}>Audit trail</Text>
           <Text size="sm" c="dimmed">
-            Who deleted, restored or purged what in {me.company.name}, and when. Entries are kept and cannot be changed.
+            Who did what in {me.company.name}, and when. Entries are kept and cannot be changed.
           </Text>
         </Box>
         <Select

@@ -1,5 +1,6 @@
 import { Tabs } from '@mantine/core';
 import { IconBuilding, IconHistory, IconKey, IconLayoutKanban, IconMailForward, IconPhone, IconUsers } from '@tabler/icons-react';
+import { useEffect } from 'react';
 import { Navigate, useNavigate, useParams } from 'react-router';
 import { isAdmin } from '../../api/queries';
 import { PageHeader } from '../../components/PageHeader';
@@ -29,6 +30,10 @@ export function SettingsPage() {
   const navigate = useNavigate();
   const admin = isAdmin(me.role);
   const tabs = TABS.filter((t) => admin || !t.admin);
+  // On a phone the tab strip scrolls sideways: keep the open tab in view.
+  useEffect(() => {
+    document.querySelector('.crm-tabs [role="tab"][aria-selected="true"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [tab]);
   if (!tabs.some((t) => t.value === tab)) return <Navigate to="/settings/company" replace />;
 
   return (

@@ -11,6 +11,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { EmptyState, ErrorState } from '../../components/States';
 import { useSession } from '../../components/session';
 import { formatDateTime, formatRelative } from '../../lib/format';
+import { formatMoney } from '../../lib/money';
 import { NotFoundPage } from '../notfound/NotFoundPage';
 
 const TABS: { value: string; type: TrashType; label: string; icon: typeof IconTrash; path: string }[] = [
@@ -127,7 +128,7 @@ function TrashList({ type, path, label }: { type: TrashType; path: string; label
               <Table.Th visibleFrom="sm">Deleted by</Table.Th>
               <Table.Th visibleFrom="sm">Deleted</Table.Th>
               <Table.Th>Left</Table.Th>
-              <Table.Th w={90}>
+              <Table.Th w={1}>
                 <span className="crm-sr-only">Actions</span>
               </Table.Th>
             </Table.Tr>
@@ -142,9 +143,9 @@ function TrashList({ type, path, label }: { type: TrashType; path: string; label
                     <Text size="sm" fw={550} className="crm-truncate" title={item.name}>
                       {item.name || 'Unnamed'}
                     </Text>
-                    {item.description && (
+                    {(item.value || item.description) && (
                       <Text size="xs" c="dimmed" className="crm-truncate" title={item.description}>
-                        {item.description}
+                        {item.value ? formatMoney(item.value, item.currency ?? '') : item.description}
                       </Text>
                     )}
                     <Text size="xs" c="dimmed" hiddenFrom="sm" className="crm-truncate">
@@ -170,16 +171,27 @@ function TrashList({ type, path, label }: { type: TrashType; path: string; label
                   </Table.Td>
                   <Table.Td>
                     <Group gap={4} wrap="nowrap" justify="flex-end">
-                      <Tooltip label="Restore">
-                        <ActionIcon
-                          variant="subtle"
-                          onClick={() => onRestore(item)}
-                          loading={restore.isPending && restore.variables?.id === item.id}
-                          aria-label={`Restore ${item.name}`}
-                        >
-                          <IconRestore size={18} />
-                        </ActionIcon>
-                      </Tooltip>
+                      {/* A labelled button where there is room, an icon on a phone. */}
+                      <Button
+                        visibleFrom="sm"
+                        size="compact-sm"
+                        variant="light"
+                        leftSection={<IconRestore size={16} />}
+                        onClick={() => onRestore(item)}
+                        loading={restore.isPending && restore.variables?.id === item.id}
+                        aria-label={`Restore ${item.name}`}
+                      >
+                        Restore
+                      </Button>
+                      <ActionIcon
+                        hiddenFrom="sm"
+                        variant="subtle"
+                        onClick={() => onRestore(item)}
+                        loading={restore.isPending && restore.variables?.id === item.id}
+                        aria-label={`Restore ${item.name}`}
+                      >
+                        <IconRestore size={18} />
+                      </ActionIcon>
                       <Tooltip label="Delete forever">
                         <ActionIcon variant="subtle" color="red" onClick={() => confirmPurge(item)} aria-label={`Delete ${item.name} forever`}>
                           <IconTrashX size={18} />
