@@ -441,11 +441,12 @@ func TestTrashPurgeKeepsTextsAndCallsDetached(t *testing.T) {
 	ctx := context.Background()
 
 	pat := createID(t, owner, "/api/contacts", map[string]any{"first_name": "Pat", "last_name": "Purged", "phone": "+14155550188"})
-	young := createID(t, owner, "/api/contacts", map[string]any{"first_name": "Young", "last_name": "Trash"})
+	young := createID(t, owner, "/api/contacts", map[string]any{"first_name": "Young", "last_name": "Trash", "phone": "+14155550199"})
 	deal := createID(t, owner, "/api/deals", map[string]any{"title": "Pat's deal", "contact_id": pat})
 	task := createID(t, owner, "/api/activities", map[string]any{"type": "task", "subject": "Pat's task", "contact_id": pat})
 	webhook(t, env, "/webhooks/twilio/sms", ta.token, inboundForm(twiliofake.SID("SM"), "+14155550188", ta.number, "STOP"))
 	webhook(t, env, "/webhooks/twilio/voice", ta.token, url.Values{"CallSid": {twiliofake.SID("CA")}, "From": {"+14155550188"}, "To": {ta.number}})
+	webhook(t, env, "/webhooks/twilio/sms", ta.token, inboundForm(twiliofake.SID("SM"), "+14155550199", ta.number, "From the young one"))
 	calls := callLog(t, owner, "contact_id="+pat)
 	if len(calls) != 1 {
 		t.Fatalf("Pat's calls: %+v", calls)
@@ -522,6 +523,11 @@ func TestTrashPurgeKeepsTextsAndCallsDetached(t *testing.T) {
 		t.Fatalf("second sweep queued %d (%v)", n, err)
 	}
 	eventually(t, 20*time.Second, "the second purge", func() bool { return len(trashList(t, owner, "contact")) == 0 })
+	// Its thread, with no other for the number, becomes the number's.
+	th = getThreads(t, owner)
+	if len(th) != 2 || th[1].ContactID != nil || th[1].Phone != "+14155550199" || th[1].LastBody != "From the young one" || th[0].ContactID != nil {
+		t.Fatalf("threads after the second purge (newest first): %+v", th)
+	}
 	if n, more, err := env.App.Trash.PurgeExpired(ctx, companyID, time.Now().Add(trash.Retention), 10); n != 0 || more || err != nil {
 		t.Fatalf("purge of an empty trash: %d %v %v", n, more, err)
 	}
