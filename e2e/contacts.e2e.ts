@@ -135,7 +135,7 @@ describe('contacts', () => {
     await page.getByText('Ada Lovelace was deleted.').waitFor();
     await waitForRows(page, ['Grace Hopper', 'Linus Torvalds']);
 
-    // Undo brings the contact back, custom fields included; then delete it for good.
+    // Undo brings the contact back from the trash, custom fields included; then delete it again.
     await page.getByRole('button', { name: 'Undo' }).click();
     await waitForRows(page, ['Ada Lovelace', 'Grace Hopper', 'Linus Torvalds']);
     await page.getByRole('link', { name: 'Ada Lovelace' }).click();

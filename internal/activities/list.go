@@ -100,7 +100,9 @@ func (s *Service) List(ctx context.Context, companyID uuid.UUID, f Filter) (*Pag
 	}
 
 	sb := db.NewSQL(companyID)
-	sb.WriteString("SELECT " + activityColumns + "\nFROM activities a" + activityJoins + "\nWHERE a.company_id = $1")
+	// An activity of a contact or deal in the trash is in the trash with it
+	// (the joins give NULL when there is none).
+	sb.WriteString("SELECT " + activityColumns + "\nFROM activities a" + activityJoins + "\nWHERE a.company_id = $1 AND c.deleted_at IS NULL AND d.deleted_at IS NULL")
 	if f.Type != "" {
 		fmt.Fprintf(sb, " AND a.type = %s", sb.Arg(f.Type))
 	}

@@ -41,6 +41,9 @@ func (s *Service) Create(ctx context.Context, companyID, caller uuid.UUID, in In
 	}
 	var out Activity
 	err = s.db.InTenant(ctx, companyID, func(q *db.Q) error {
+		if err := checkLinks(ctx, q, companyID, f); err != nil {
+			return err
+		}
 		id := uuid.Must(uuid.NewV7())
 		err := q.CreateActivity(ctx, dbq.CreateActivityParams{CompanyID: companyID, ID: id, Type: f.typ,
 			Subject: f.subject, Body: f.body, DueAt: f.dueAt, AssigneeID: f.assigneeID, ContactID: f.contactID,
@@ -89,6 +92,9 @@ func (s *Service) Update(ctx context.Context, companyID, id uuid.UUID, p Patch) 
 		f, err := p.apply(fromRow(dbq.GetActivityRow{ID: cur.ID, Type: cur.Type, Subject: cur.Subject, Body: cur.Body,
 			DueAt: cur.DueAt, AssigneeID: cur.AssigneeID, ContactID: cur.ContactID, DealID: cur.DealID})).validate(uuid.Nil)
 		if err != nil {
+			return err
+		}
+		if err := checkLinks(ctx, q, companyID, f); err != nil {
 			return err
 		}
 		doneAt := cur.DoneAt
@@ -234,7 +240,8 @@ func get(ctx context.Context, q *db.Q, companyID, id uuid.UUID) (Activity, error
 	return fromRow(r), nil
 }
 
-// lock loads the bare row for update.
+// lock loads the bare row for update. An activity of a contact or deal in
+// the trash is not found, as GetActivity would say.
 func lock(ctx context.Context, q *db.Q, companyID, id uuid.UUID) (dbq.Activity, error) {
 	r, err := q.LockActivity(ctx, dbq.LockActivityParams{CompanyID: companyID, ID: id})
 	if err != nil {
@@ -243,7 +250,34 @@ func lock(ctx context.Context, q *db.Q, companyID, id uuid.UUID) (dbq.Activity, 
 		}
 		return r, fmt.Errorf("lock activity %s: %w", id, err)
 	}
+	if _, err := get(ctx, q, companyID, id); err != nil {
+		return r, err
+	}
 	return r, nil
+}
+
+// checkLinks refuses a contact or deal that is not live in the company: the
+// foreign keys refuse another company's, but a trashed one exists.
+func checkLinks(ctx context.Context, q *db.Q, companyID uuid.UUID, f fields) error {
+	if f.contactID != nil {
+		ok, err := q.TimelineContactExists(ctx, dbq.TimelineContactExistsParams{CompanyID: companyID, ID: *f.contactID})
+		if err != nil {
+			return fmt.Errorf("check contact: %w", err)
+		}
+		if !ok {
+			return errs.Field("body.contact_id", "is not a contact of this company", f.contactRaw)
+		}
+	}
+	if f.dealID != nil {
+		ok, err := q.TimelineDealExists(ctx, dbq.TimelineDealExistsParams{CompanyID: companyID, ID: *f.dealID})
+		if err != nil {
+			return fmt.Errorf("check deal: %w", err)
+		}
+		if !ok {
+			return errs.Field("body.deal_id", "is not a deal of this company", f.dealRaw)
+		}
+	}
+	return nil
 }
 
 // translate turns constraint violations into field errors. The composite

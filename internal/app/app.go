@@ -21,6 +21,7 @@ import (
 
 	"github.com/salescrm/crm/internal/activities"
 	"github.com/salescrm/crm/internal/analytics"
+	"github.com/salescrm/crm/internal/audit"
 	"github.com/salescrm/crm/internal/auth"
 	"github.com/salescrm/crm/internal/blob"
 	"github.com/salescrm/crm/internal/calls"
@@ -37,6 +38,7 @@ import (
 	"github.com/salescrm/crm/internal/sms"
 	"github.com/salescrm/crm/internal/telephony"
 	"github.com/salescrm/crm/internal/tenancy"
+	"github.com/salescrm/crm/internal/trash"
 	"github.com/salescrm/crm/internal/webui"
 	"github.com/salescrm/crm/web"
 )
@@ -60,6 +62,8 @@ type App struct {
 	Telephony  *telephony.Service
 	SMS        *sms.Service
 	Calls      *calls.Service
+	Trash      *trash.Service
+	Audit      *audit.Service
 	Server     *httpapi.Server
 	Box        *secrets.Box
 	Registry   *prometheus.Registry
@@ -115,6 +119,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts auth.Opt
 	a.Telephony.Log = log
 	a.SMS = sms.NewService(d, a.Telephony, tw)
 	a.Calls = calls.NewService(d, a.Telephony, tw)
+	a.Trash = trash.NewService(d)
+	a.Audit = audit.NewService(d)
 	if err := secrets.CheckKeys(ctx, box, a.SecretHolders()); err != nil {
 		a.Close()
 		return nil, err
@@ -128,12 +134,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts auth.Opt
 	a.Imports.SetJobs(a.Jobs)
 	a.SMS.SetJobs(a.Jobs)
 	a.Calls.SetJobs(a.Jobs)
+	a.Trash.SetJobs(a.Jobs)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	webHandler, _ := webui.Handler(mustSub(web.Dist, "dist"))
 	a.Server = httpapi.New(httpapi.Deps{Log: log, DB: d, Auditor: auditor, Auth: a.Auth, Contacts: a.Contacts,
 		Pipelines: a.Pipelines, Deals: a.Deals, Activities: a.Activities, Imports: a.Imports, Analytics: a.Analytics,
-		Telephony: a.Telephony, SMS: a.SMS, Calls: a.Calls,
+		Telephony: a.Telephony, SMS: a.SMS, Calls: a.Calls, Trash: a.Trash, Audit: a.Audit,
 		SecureCookies: cfg.SecureCookies(), Web: webHandler, Registry: reg, Version: Version,
 		TrustedProxies: cfg.TrustedProxies, MetricsElsewhere: cfg.MetricsAddr != ""})
 	a.Registry = reg

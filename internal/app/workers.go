@@ -9,6 +9,7 @@ import (
 	"github.com/salescrm/crm/internal/calls"
 	"github.com/salescrm/crm/internal/imports"
 	"github.com/salescrm/crm/internal/sms"
+	"github.com/salescrm/crm/internal/trash"
 )
 
 // registerWorkers adds every domain package's job workers. Each tenant job's
@@ -20,6 +21,8 @@ func registerWorkers(a *App) {
 	river.AddWorker(a.Workers, &sms.SendWorker{Service: a.SMS})
 	river.AddWorker(a.Workers, &sms.SimulateWorker{Service: a.SMS})
 	river.AddWorker(a.Workers, &calls.SimulateWorker{Service: a.Calls})
+	river.AddWorker(a.Workers, &trash.SweepWorker{Service: a.Trash})
+	river.AddWorker(a.Workers, &trash.PurgeWorker{Service: a.Trash})
 }
 
 // periodicJobs are run by whichever server is River's leader.
@@ -27,6 +30,12 @@ func periodicJobs() []*river.PeriodicJob {
 	return []*river.PeriodicJob{
 		river.NewPeriodicJob(river.PeriodicInterval(10*time.Minute),
 			func() (river.JobArgs, *river.InsertOpts) { return auth.PruneArgs{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true}),
+		// The trash keeps deleted records for 30 days; a daily sweep queues
+		// each company's purge. RunOnStart, since a leader that restarts
+		// more often than daily would otherwise never reach the interval.
+		river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour),
+			func() (river.JobArgs, *river.InsertOpts) { return trash.SweepArgs{}, nil },
 			&river.PeriodicJobOpts{RunOnStart: true}),
 	}
 }

@@ -280,6 +280,8 @@ func (s *Service) List(ctx context.Context, companyID uuid.UUID, f Filter) (*Pag
 		loc := zone.Location(tz)
 		sb := db.NewSQL(companyID)
 		sb.WriteString("SELECT id FROM calls k WHERE k.company_id = $1")
+		// A trashed contact's calls are in the trash with it.
+		sb.WriteString(" AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.company_id = $1 AND c.id = k.contact_id AND c.deleted_at IS NOT NULL)")
 		if f.Direction != "" {
 			fmt.Fprintf(sb, " AND k.direction = %s", sb.Arg(f.Direction))
 		}

@@ -66,3 +66,23 @@ func adoptManyConversations(ctx context.Context, q *db.Q, companyID uuid.UUID, c
 	}
 	return nil
 }
+
+// restoreConversations gives a contact back from the trash what its number
+// had while it was there: the number's own thread (joined into the
+// contact's, when the contact has one), its messages, and its calls without
+// a contact.
+func restoreConversations(ctx context.Context, q *db.Q, companyID uuid.UUID, c Contact) error {
+	if c.Phone == nil || *c.Phone == "" {
+		return nil
+	}
+	n, err := q.JoinPhoneThread(ctx, dbq.JoinPhoneThreadParams{CompanyID: companyID, ContactID: c.ID, Phone: *c.Phone})
+	if err != nil {
+		return fmt.Errorf("join the thread of %s: %w", *c.Phone, err)
+	}
+	if n > 0 {
+		if err := q.DeletePhoneThread(ctx, dbq.DeletePhoneThreadParams{CompanyID: companyID, Phone: *c.Phone}); err != nil {
+			return fmt.Errorf("delete the emptied thread of %s: %w", *c.Phone, err)
+		}
+	}
+	return adoptConversations(ctx, q, companyID, c.ID, c.Phone)
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/salescrm/crm/internal/audit"
 	"github.com/salescrm/crm/internal/db"
 	"github.com/salescrm/crm/internal/db/dbq"
 	"github.com/salescrm/crm/internal/errs"
@@ -121,7 +122,7 @@ var mergeFields = []string{"first_name", "last_name", "email", "phone", "company
 // Merge folds a duplicate contact into the survivor: the chosen values are
 // kept, the duplicate's deals and activities move to the survivor, the
 // duplicate is deleted and the merge is recorded on the survivor's timeline.
-func (s *Service) Merge(ctx context.Context, companyID, by, survivorID uuid.UUID, in MergeInput) (*Contact, error) {
+func (s *Service) Merge(ctx context.Context, companyID uuid.UUID, by audit.Actor, survivorID uuid.UUID, in MergeInput) (*Contact, error) {
 	dupID, err := uuid.Parse(in.DuplicateID)
 	if err != nil {
 		return nil, errs.Field("body.duplicate_id", "must be a contact id", in.DuplicateID)
@@ -166,7 +167,7 @@ func (s *Service) Merge(ctx context.Context, companyID, by, survivorID uuid.UUID
 		if err := moveMessagesAndCalls(ctx, q, companyID, survivorID, dupID); err != nil {
 			return err
 		}
-		if _, err := q.DeleteContact(ctx, dbq.DeleteContactParams{CompanyID: companyID, ID: dupID}); err != nil {
+		if _, err := q.DeleteMergedContact(ctx, dbq.DeleteMergedContactParams{CompanyID: companyID, ID: dupID}); err != nil {
 			return fmt.Errorf("delete duplicate: %w", err)
 		}
 		r, err := q.UpdateContact(ctx, dbq.UpdateContactParams{CompanyID: companyID, ID: survivorID,
@@ -178,11 +179,12 @@ func (s *Service) Merge(ctx context.Context, companyID, by, survivorID uuid.UUID
 		dup := fromRow(dr)
 		body, _ := json.Marshal(dup)
 		if err := q.InsertSystemActivity(ctx, dbq.InsertSystemActivityParams{CompanyID: companyID, ID: uuid.Must(uuid.NewV7()),
-			Subject: truncate("Merged "+displayName(dup)+" into this contact", 200), Body: string(body), ContactID: &survivorID, CreatedBy: &by}); err != nil {
+			Subject: truncate("Merged "+displayName(dup)+" into this contact", 200), Body: string(body), ContactID: &survivorID, CreatedBy: by.ID}); err != nil {
 			return fmt.Errorf("record merge: %w", err)
 		}
 		out = fromRow(r)
-		return nil
+		return audit.RecordTx(ctx, q, companyID, by, audit.Event{Action: audit.ContactMerged, EntityType: "contact", EntityID: dupID,
+			Detail: map[string]any{"name": displayName(dup), "into_id": survivorID.String(), "into": displayName(out)}})
 	})
 	if err != nil {
 		return nil, err

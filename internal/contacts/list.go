@@ -51,7 +51,10 @@ func (f *Filter) filterSQL(companyID uuid.UUID) (col string, sb *db.SQL, err err
 		}
 	}
 	sb = db.NewSQL(companyID)
-	sb.WriteString("SELECT company_id, id, first_name, last_name, email, phone, company_name, title, tags, owner_id, custom_fields, created_at, updated_at, sort_name FROM contacts WHERE company_id = $1")
+	// Only live contacts: the trash is listed by internal/trash. deleted_at
+	// IS NULL also matches the partial sort indexes' predicate (a NullTest
+	// is no function call, so it can prove one under row-level security).
+	sb.WriteString("SELECT company_id, id, first_name, last_name, email, phone, company_name, title, tags, owner_id, custom_fields, created_at, updated_at, sort_name, deleted_at, deleted_by FROM contacts WHERE company_id = $1 AND deleted_at IS NULL")
 	// Each word of q must start one of the contact's words (names, company,
 	// email parts) or its phone digits; see SearchWords.
 	words := SearchWords(f.Q)

@@ -3,9 +3,11 @@ package contacts
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/salescrm/crm/internal/audit"
 	"github.com/salescrm/crm/internal/db"
 	"github.com/salescrm/crm/internal/db/dbq"
 	"github.com/salescrm/crm/internal/errs"
@@ -71,34 +73,33 @@ func (s *Service) Update(ctx context.Context, companyID, id uuid.UUID, p Patch) 
 	return out, nil
 }
 
-// Delete removes a contact.
-func (s *Service) Delete(ctx context.Context, companyID, id uuid.UUID) error {
+// Delete moves a contact to the trash (see TrashTx); an id that is not a
+// live contact of the company is not found.
+func (s *Service) Delete(ctx context.Context, companyID uuid.UUID, by audit.Actor, id uuid.UUID) error {
 	return s.db.InTenant(ctx, companyID, func(q *db.Q) error {
-		n, err := q.DeleteContact(ctx, dbq.DeleteContactParams{CompanyID: companyID, ID: id})
+		got, err := TrashTx(ctx, q, companyID, by, time.Now(), []uuid.UUID{id})
 		if err != nil {
-			return fmt.Errorf("delete contact %s: %w", id, err)
+			return err
 		}
-		if n == 0 {
+		if len(got) == 0 {
 			return errs.NotFoundf("contact not found")
 		}
 		return nil
 	})
 }
 
-// BulkDelete removes the listed contacts of the company; ids that are not
-// the company's are skipped (and not counted).
-func (s *Service) BulkDelete(ctx context.Context, companyID uuid.UUID, ids []uuid.UUID) (int64, error) {
+// BulkDelete moves the listed contacts of the company to the trash; ids
+// that are not the company's live contacts are skipped (and not counted).
+// Who may call it is the API's rule (admins).
+func (s *Service) BulkDelete(ctx context.Context, companyID uuid.UUID, by audit.Actor, ids []uuid.UUID) (int64, error) {
 	if err := checkBulk(ids); err != nil {
 		return 0, err
 	}
 	var n int64
 	err := s.db.InTenant(ctx, companyID, func(q *db.Q) error {
-		var err error
-		n, err = q.DeleteContacts(ctx, dbq.DeleteContactsParams{CompanyID: companyID, Ids: ids})
-		if err != nil {
-			return fmt.Errorf("bulk delete contacts: %w", err)
-		}
-		return nil
+		got, err := TrashTx(ctx, q, companyID, by, time.Now(), ids)
+		n = int64(len(got))
+		return err
 	})
 	return n, err
 }

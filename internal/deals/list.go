@@ -85,7 +85,8 @@ func ParseFilter(get func(string) string) (Filter, error) {
 // for deals: SQL text only from constants, every value a bind parameter.
 func (f Filter) selectSQL(companyID uuid.UUID) *db.SQL {
 	sb := db.NewSQL(companyID)
-	sb.WriteString("SELECT " + dealColumns + " FROM deals WHERE company_id = $1")
+	// Only live deals; deleted_at IS NULL matches the partial indexes.
+	sb.WriteString("SELECT " + dealColumns + " FROM deals WHERE company_id = $1 AND deleted_at IS NULL")
 	for _, c := range []struct {
 		col string
 		v   *uuid.UUID
@@ -115,7 +116,7 @@ func (f Filter) selectSQL(companyID uuid.UUID) *db.SQL {
 	return sb
 }
 
-const dealColumns = "company_id, id, pipeline_id, stage_id, title, value, currency, contact_id, owner_id, position, status, expected_close_date, closed_at, close_reason, created_at, updated_at"
+const dealColumns = "company_id, id, pipeline_id, stage_id, title, value, currency, contact_id, owner_id, position, status, expected_close_date, closed_at, close_reason, created_at, updated_at, deleted_at, deleted_by"
 
 // List returns one page of deals.
 func (s *Service) List(ctx context.Context, companyID uuid.UUID, f Filter) (*Page, error) {
@@ -171,11 +172,19 @@ func (s *Service) List(ctx context.Context, companyID uuid.UUID, f Filter) (*Pag
 			page.NextCursor = cursor.Encode(pagePosition{V: v, ID: last.ID})
 			list = list[:f.Limit]
 		}
-		names := contactNames(ctx, q, companyID, list)
+		names, err := contactNames(ctx, q, companyID, list)
+		if err != nil {
+			return err
+		}
 		for _, r := range list {
 			d := fromRow(r)
 			if r.ContactID != nil {
-				d.ContactName = names[*r.ContactID]
+				// A contact in the trash is not shown; the link stays for a restore.
+				name, live := names[*r.ContactID]
+				d.ContactName = name
+				if !live {
+					d.ContactID = nil
+				}
 			}
 			page.Items = append(page.Items, d)
 		}
@@ -210,7 +219,9 @@ func (s *Service) Each(ctx context.Context, companyID uuid.UUID, f Filter, fn fu
 	})
 }
 
-func contactNames(ctx context.Context, q *db.Q, companyID uuid.UUID, list []dbq.Deal) map[uuid.UUID]string {
+// contactNames names the live contacts of the deals; a contact in the trash
+// is absent from the map.
+func contactNames(ctx context.Context, q *db.Q, companyID uuid.UUID, list []dbq.Deal) (map[uuid.UUID]string, error) {
 	ids := []uuid.UUID{}
 	for _, d := range list {
 		if d.ContactID != nil {
@@ -219,14 +230,14 @@ func contactNames(ctx context.Context, q *db.Q, companyID uuid.UUID, list []dbq.
 	}
 	out := map[uuid.UUID]string{}
 	if len(ids) == 0 {
-		return out
+		return out, nil
 	}
 	rows, err := q.ContactNames(ctx, dbq.ContactNamesParams{CompanyID: companyID, Ids: ids})
 	if err != nil {
-		return out
+		return nil, fmt.Errorf("load contact names: %w", err)
 	}
 	for _, r := range rows {
 		out[r.ID] = r.Name
 	}
-	return out
+	return out, nil
 }

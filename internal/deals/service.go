@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/salescrm/crm/internal/audit"
 	"github.com/salescrm/crm/internal/db"
 	"github.com/salescrm/crm/internal/db/dbq"
 	"github.com/salescrm/crm/internal/errs"
@@ -54,6 +55,9 @@ func CreateTx(ctx context.Context, q *db.Q, companyID, by uuid.UUID, in Input) (
 	}
 	stage, err := resolveStage(ctx, q, companyID, pipelineID, stageID)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkContact(ctx, q, companyID, contactID); err != nil {
 		return nil, err
 	}
 	var closedAt *time.Time
@@ -136,9 +140,30 @@ func get(ctx context.Context, q *db.Q, companyID, id uuid.UUID) (*Deal, error) {
 		}
 		if len(names) == 1 {
 			d.ContactName = names[0].Name
+		} else {
+			// The contact is in the trash: not shown, but still linked,
+			// so restoring it brings the link back.
+			d.ContactID = nil
 		}
 	}
 	return &d, nil
+}
+
+// checkContact refuses a contact that is not a live contact of the company
+// (another company's is refused by the foreign key as well; a trashed one
+// only here).
+func checkContact(ctx context.Context, q *db.Q, companyID uuid.UUID, id *uuid.UUID) error {
+	if id == nil {
+		return nil
+	}
+	names, err := q.ContactNames(ctx, dbq.ContactNamesParams{CompanyID: companyID, Ids: []uuid.UUID{*id}})
+	if err != nil {
+		return fmt.Errorf("check contact: %w", err)
+	}
+	if len(names) == 0 {
+		return errs.Field("body.contact_id", "is not a contact of this company", id.String())
+	}
+	return nil
 }
 
 // Update applies a patch (not the stage: see Move).
@@ -164,8 +189,10 @@ func (s *Service) Update(ctx context.Context, companyID, id uuid.UUID, p Patch) 
 		if p.Currency != nil {
 			params.Currency = ParseCurrency("body.currency", *p.Currency, &fe)
 		}
+		contactChanged := false
 		if p.ContactID != nil {
 			params.ContactID = parseOptionalID("body.contact_id", *p.ContactID, &fe)
+			contactChanged = true
 		}
 		if p.OwnerID != nil {
 			params.OwnerID = parseOptionalID("body.owner_id", *p.OwnerID, &fe)
@@ -179,6 +206,11 @@ func (s *Service) Update(ctx context.Context, companyID, id uuid.UUID, p Patch) 
 		if err := fe.Err(); err != nil {
 			return err
 		}
+		if contactChanged {
+			if err := checkContact(ctx, q, companyID, params.ContactID); err != nil {
+				return err
+			}
+		}
 		if _, err := q.UpdateDeal(ctx, params); err != nil {
 			return translate(err)
 		}
@@ -188,14 +220,15 @@ func (s *Service) Update(ctx context.Context, companyID, id uuid.UUID, p Patch) 
 	return out, err
 }
 
-// Delete removes a deal with its history.
-func (s *Service) Delete(ctx context.Context, companyID, id uuid.UUID) error {
+// Delete moves a deal to the trash (see TrashTx); an id that is not a live
+// deal of the company is not found.
+func (s *Service) Delete(ctx context.Context, companyID uuid.UUID, by audit.Actor, id uuid.UUID) error {
 	return s.db.InTenant(ctx, companyID, func(q *db.Q) error {
-		n, err := q.DeleteDeal(ctx, dbq.DeleteDealParams{CompanyID: companyID, ID: id})
+		got, err := TrashTx(ctx, q, companyID, by, time.Now(), []uuid.UUID{id})
 		if err != nil {
-			return fmt.Errorf("delete deal %s: %w", id, err)
+			return err
 		}
-		if n == 0 {
+		if len(got) == 0 {
 			return errs.NotFoundf("deal not found")
 		}
 		return nil

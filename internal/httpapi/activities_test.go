@@ -265,7 +265,7 @@ func TestActivityLifecycle(t *testing.T) {
 	if a := getActivity(t, owner, mine.ID); a.AssigneeID != nil || a.CreatedBy != nil {
 		t.Errorf("after the member left: assignee %v, created by %v", a.AssigneeID, a.CreatedBy)
 	}
-	// Deleting a contact deletes its activities (ON DELETE CASCADE).
+	// Deleting a contact takes its activities to the trash with it.
 	owner.Do("DELETE", "/api/contacts/"+mailOnly.ID.String(), nil).Want(204)
 	owner.Do("GET", "/api/activities/"+note.ID.String(), nil).Want(404)
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
 
+	"github.com/salescrm/crm/internal/audit"
 	"github.com/salescrm/crm/internal/contacts"
 	"github.com/salescrm/crm/internal/errs"
 )
@@ -81,22 +82,27 @@ func (s *Server) registerContacts() {
 			return &contactOut{out}, err
 		})
 	register(s, huma.Operation{OperationID: "deleteContact", Method: http.MethodDelete, Path: "/api/contacts/{id}", Tags: tags,
-		Summary: "Delete a contact", DefaultStatus: http.StatusNoContent, Errors: []int{404}}, Member, true,
+		Summary: "Delete a contact", Description: "Moves the contact to the trash for 30 days, with its activities, texts, calls and deal links; " +
+			"POST /api/trash/contact/{id}/restore brings it back.",
+		DefaultStatus: http.StatusNoContent, Errors: []int{404}}, Member, true,
 		func(ctx context.Context, in *idPath) (*noContent, error) {
 			id, err := parseID(in.ID, "contact")
 			if err != nil {
 				return nil, err
 			}
-			return &noContent{}, c.Delete(ctx, principal(ctx).CompanyID, id)
+			p := principal(ctx)
+			return &noContent{}, c.Delete(ctx, p.CompanyID, audit.By(p), id)
 		})
 	register(s, huma.Operation{OperationID: "bulkDeleteContacts", Method: http.MethodPost, Path: "/api/contacts/bulk-delete", Tags: tags,
-		Summary: "Delete many contacts", Description: "Ids that are not the company's are skipped.", Errors: []int{422}}, Member, true,
+		Summary: "Delete many contacts", Description: "Moves them to the trash for 30 days; ids that are not the company's live contacts are skipped.",
+		Errors: []int{422}}, Admin, true,
 		func(ctx context.Context, in *struct{ Body bulkIDs }) (*struct {
 			Body struct {
 				Deleted int64 `json:"deleted"`
 			}
 		}, error) {
-			n, err := c.BulkDelete(ctx, principal(ctx).CompanyID, in.Body.IDs)
+			p := principal(ctx)
+			n, err := c.BulkDelete(ctx, p.CompanyID, audit.By(p), in.Body.IDs)
 			out := &struct {
 				Body struct {
 					Deleted int64 `json:"deleted"`
@@ -180,7 +186,7 @@ func (s *Server) registerContacts() {
 				return nil, err
 			}
 			p := principal(ctx)
-			out, err := c.Merge(ctx, p.CompanyID, p.UserID, id, in.Body)
+			out, err := c.Merge(ctx, p.CompanyID, audit.By(p), id, in.Body)
 			return &contactOut{out}, err
 		})
 }

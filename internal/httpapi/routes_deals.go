@@ -7,6 +7,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/salescrm/crm/internal/audit"
 	"github.com/salescrm/crm/internal/deals"
 )
 
@@ -103,12 +104,15 @@ func (s *Server) registerDeals() {
 			return &dealOut{out}, err
 		})
 	register(s, huma.Operation{OperationID: "deleteDeal", Method: http.MethodDelete, Path: "/api/deals/{id}", Tags: tags,
-		Summary: "Delete a deal", DefaultStatus: http.StatusNoContent, Errors: []int{404}}, Member, true,
+		Summary: "Delete a deal", Description: "Moves the deal to the trash for 30 days, with its stage history and activities; " +
+			"POST /api/trash/deal/{id}/restore brings it back.",
+		DefaultStatus: http.StatusNoContent, Errors: []int{404}}, Member, true,
 		func(ctx context.Context, in *idPath) (*noContent, error) {
 			id, err := parseID(in.ID, "deal")
 			if err != nil {
 				return nil, err
 			}
-			return &noContent{}, d.Delete(ctx, principal(ctx).CompanyID, id)
+			p := principal(ctx)
+			return &noContent{}, d.Delete(ctx, p.CompanyID, audit.By(p), id)
 		})
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
 
+	"github.com/salescrm/crm/internal/audit"
 	"github.com/salescrm/crm/internal/deals"
 	"github.com/salescrm/crm/internal/errs"
 	"github.com/salescrm/crm/internal/pipelines"
@@ -62,13 +63,14 @@ func (s *Server) registerPipelines() {
 			return &pipelineOut{out}, err
 		})
 	register(s, huma.Operation{OperationID: "deletePipeline", Method: http.MethodDelete, Path: "/api/pipelines/{id}", Tags: tags,
-		Summary: "Delete an empty pipeline", DefaultStatus: http.StatusNoContent, Errors: []int{404, 409}}, Admin, true,
+		Summary: "Delete an empty pipeline", Description: "409 while it holds deals; its deals in the trash are deleted for good with it.", DefaultStatus: http.StatusNoContent, Errors: []int{404, 409}}, Admin, true,
 		func(ctx context.Context, in *idPath) (*noContent, error) {
 			id, err := parseID(in.ID, "pipeline")
 			if err != nil {
 				return nil, err
 			}
-			return &noContent{}, p.Delete(ctx, principal(ctx).CompanyID, id)
+			pr := principal(ctx)
+			return &noContent{}, p.Delete(ctx, pr.CompanyID, audit.By(pr), id)
 		})
 	register(s, huma.Operation{OperationID: "addStage", Method: http.MethodPost, Path: "/api/pipelines/{id}/stages", Tags: tags,
 		Summary: "Add a stage at the end", DefaultStatus: http.StatusCreated, Errors: []int{404, 409, 422}}, Admin, true,

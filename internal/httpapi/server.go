@@ -18,6 +18,7 @@ import (
 
 	"github.com/salescrm/crm/internal/activities"
 	"github.com/salescrm/crm/internal/analytics"
+	"github.com/salescrm/crm/internal/audit"
 	"github.com/salescrm/crm/internal/auth"
 	"github.com/salescrm/crm/internal/calls"
 	"github.com/salescrm/crm/internal/contacts"
@@ -28,6 +29,7 @@ import (
 	"github.com/salescrm/crm/internal/sms"
 	"github.com/salescrm/crm/internal/telephony"
 	"github.com/salescrm/crm/internal/tenancy"
+	"github.com/salescrm/crm/internal/trash"
 )
 
 // MaxBodyBytes bounds every request body; larger bodies get 413 before they
@@ -49,6 +51,8 @@ type Deps struct {
 	Telephony     *telephony.Service
 	SMS           *sms.Service
 	Calls         *calls.Service
+	Trash         *trash.Service
+	Audit         *audit.Service
 	SecureCookies bool
 	Web           http.Handler // the embedded web app; nil serves a notice
 	Registry      *prometheus.Registry
@@ -114,10 +118,10 @@ func NewAPIConfig(version string) huma.Config {
 var genericNames = map[string]bool{"Input": true, "Patch": true, "Page": true, "MoveInput": true, "StageInput": true,
 	"StagePatch": true, "TagCount": true, "Filter": true, "Preview": true, "PreviewRow": true, "Field": true, "Problem": true,
 	"Settings": true, "SimulateInput": true, "Check": true, "Message": true, "Thread": true, "Consent": true, "SendInput": true,
-	"ThreadPage": true, "MessagePage": true, "ConsentInput": true, "SettingsInput": true}
+	"ThreadPage": true, "MessagePage": true, "ConsentInput": true, "SettingsInput": true, "Item": true, "Restored": true, "Entry": true}
 
 var domainPrefix = map[string]string{"contacts": "Contact", "deals": "Deal", "pipelines": "Pipeline",
-	"activities": "Activity", "imports": "Import", "analytics": "Analytics", "sms": "SMS", "calls": "Call", "telephony": "Twilio"}
+	"activities": "Activity", "imports": "Import", "analytics": "Analytics", "sms": "SMS", "calls": "Call", "telephony": "Twilio", "trash": "Trash", "audit": "Audit"}
 
 func schemaNamer(t reflect.Type, hint string) string {
 	name := huma.DefaultSchemaNamer(t, hint)
@@ -153,6 +157,7 @@ func New(d Deps) *Server {
 	s.registerPhone()
 	s.registerSMS()
 	s.registerCalls()
+	s.registerTrash()
 	s.registerWebhooks()
 	s.registerAdmin()
 	s.registerOps()

@@ -13,9 +13,11 @@ import (
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 
+	"github.com/salescrm/crm/internal/audit"
 	"github.com/salescrm/crm/internal/db"
 	"github.com/salescrm/crm/internal/db/dbq"
 	"github.com/salescrm/crm/internal/errs"
+	"github.com/salescrm/crm/internal/trash"
 )
 
 // Stage kinds: deals in a won or lost stage are closed.
@@ -264,8 +266,9 @@ func (s *Service) Rename(ctx context.Context, companyID, id uuid.UUID, name stri
 	return out, err
 }
 
-// Delete removes an empty pipeline; the last pipeline stays.
-func (s *Service) Delete(ctx context.Context, companyID, id uuid.UUID) error {
+// Delete removes a pipeline without live deals (its deals in the trash are
+// purged with it); the last pipeline stays.
+func (s *Service) Delete(ctx context.Context, companyID uuid.UUID, by audit.Actor, id uuid.UUID) error {
 	return s.db.InTenant(ctx, companyID, func(q *db.Q) error {
 		if _, err := get(ctx, q, companyID, id); err != nil {
 			return err
@@ -283,6 +286,15 @@ func (s *Service) Delete(ctx context.Context, companyID, id uuid.UUID) error {
 		}
 		if total <= 1 {
 			return errs.E(errs.Conflict, "a company needs at least one pipeline")
+		}
+		// Its deals in the trash could never be restored into it: they go
+		// for good with it (each in the audit trail).
+		trashed, err := q.TrashedDealsInPipeline(ctx, dbq.TrashedDealsInPipelineParams{CompanyID: companyID, PipelineID: id})
+		if err != nil {
+			return fmt.Errorf("list trashed deals: %w", err)
+		}
+		if err := trash.PurgeDealsTx(ctx, q, companyID, by, trash.ReasonPipelineDeleted, trashed); err != nil {
+			return err
 		}
 		if _, err := q.DeletePipeline(ctx, dbq.DeletePipelineParams{CompanyID: companyID, ID: id}); err != nil {
 			return fmt.Errorf("delete pipeline: %w", err)

@@ -142,26 +142,36 @@ func (s *Service) DeleteStage(ctx context.Context, companyID, pipelineID, stageI
 		if len(p.Stages) <= 1 {
 			return errs.E(errs.Conflict, "a pipeline needs at least one stage")
 		}
-		if st.Deals > 0 {
-			if moveTo == nil {
-				return &errs.Error{Code: errs.Conflict,
-					Message: fmt.Sprintf("the stage holds %d deals; choose a stage to move them to (move_to)", st.Deals),
-					Fields:  []errs.FieldError{{Field: "query.move_to", Message: "is required while the stage holds deals", Value: st.Deals}}}
+		if st.Deals > 0 && moveTo == nil {
+			return &errs.Error{Code: errs.Conflict,
+				Message: fmt.Sprintf("the stage holds %d deals; choose a stage to move them to (move_to)", st.Deals),
+				Fields:  []errs.FieldError{{Field: "query.move_to", Message: "is required while the stage holds deals", Value: st.Deals}}}
+		}
+		// Deals in the trash move too (MoveStageDeals takes them all): a
+		// restored deal needs a stage. Without live deals to place, they go
+		// to move_to when it is a stage of the pipeline, else the first other.
+		target, ok := Stage{}, false
+		if moveTo != nil {
+			target, ok = findStage(p, *moveTo)
+			ok = ok && target.ID != stageID
+		}
+		if !ok && st.Deals > 0 {
+			return errs.Field("query.move_to", "must be another stage of the same pipeline", moveTo.String())
+		}
+		for _, other := range p.Stages {
+			if !ok && other.ID != stageID {
+				target, ok = other, true
 			}
-			target, ok := findStage(p, *moveTo)
-			if !ok || target.ID == stageID {
-				return errs.Field("query.move_to", "must be another stage of the same pipeline", moveTo.String())
-			}
-			moved, err := q.MoveStageDeals(ctx, dbq.MoveStageDealsParams{CompanyID: companyID, FromStageID: stageID,
-				ToStageID: target.ID, Status: target.Kind})
-			if err != nil {
-				return fmt.Errorf("move deals: %w", err)
-			}
-			for _, dealID := range moved {
-				if err := q.InsertStageChange(ctx, dbq.InsertStageChangeParams{CompanyID: companyID, ID: uuid.Must(uuid.NewV7()),
-					DealID: dealID, FromStageID: &stageID, ToStageID: &target.ID, FromStage: st.Name, ToStage: target.Name, ChangedBy: &by}); err != nil {
-					return fmt.Errorf("record stage change: %w", err)
-				}
+		}
+		moved, err := q.MoveStageDeals(ctx, dbq.MoveStageDealsParams{CompanyID: companyID, FromStageID: stageID,
+			ToStageID: target.ID, Status: target.Kind})
+		if err != nil {
+			return fmt.Errorf("move deals: %w", err)
+		}
+		for _, dealID := range moved {
+			if err := q.InsertStageChange(ctx, dbq.InsertStageChangeParams{CompanyID: companyID, ID: uuid.Must(uuid.NewV7()),
+				DealID: dealID, FromStageID: &stageID, ToStageID: &target.ID, FromStage: st.Name, ToStage: target.Name, ChangedBy: &by}); err != nil {
+				return fmt.Errorf("record stage change: %w", err)
 			}
 		}
 		if _, err := q.DeleteStage(ctx, dbq.DeleteStageParams{CompanyID: companyID, ID: stageID}); err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -79,6 +80,14 @@ var References = []Reference{
 	{Table: "calls", Column: "user_id", RefTable: "memberships", RefColumn: "user_id"},
 	{Table: "calls", Column: "activity_id", RefTable: "activities", RefColumn: "id"},
 }
+
+// TrashTables are the tenant tables whose deleted rows wait in the trash
+// (deleted_at set); the audit counts those rows per company under the
+// table's name plus TrashSuffix.
+var TrashTables = []string{"contacts", "deals"}
+
+// TrashSuffix names a trash count: "contacts_in_trash".
+const TrashSuffix = "_in_trash"
 
 // Finding is one problem the audit found.
 type Finding struct {
@@ -207,6 +216,17 @@ func (a *Auditor) Run(ctx context.Context, actor *uuid.UUID) (*Report, error) {
 				r.Findings = append(r.Findings, Finding{Table: t, Kind: "unknown_company", Count: unknown, Detail: "rows whose company_id names no company"})
 			}
 		}
+		// Trashed rows are counted in their tables and, for a company's
+		// real size, apart as well.
+		for _, t := range TrashTables {
+			if !slices.Contains(tables, t) {
+				continue
+			}
+			ident := pgx.Identifier{t}.Sanitize()
+			if err := count(t+TrashSuffix, `SELECT company_id, count(*) FROM `+ident+` WHERE company_id IS NOT NULL AND deleted_at IS NOT NULL GROUP BY company_id`); err != nil {
+				return err
+			}
+		}
 		for _, ref := range References {
 			// A reference that resolves only within another company is a
 			// cross-company reference.
@@ -255,6 +275,11 @@ func (r *Report) WriteText(w io.Writer) {
 		fmt.Fprintln(tw)
 	}
 	cols := append([]string{"users"}, r.Tables...)
+	for _, t := range TrashTables {
+		if slices.Contains(r.Tables, t) {
+			cols = append(cols, t+TrashSuffix)
+		}
+	}
 	fmt.Fprintf(tw, "COMPANY\tID\t%s\n", strings.ToUpper(strings.Join(cols, "\t")))
 	for _, c := range r.Companies {
 		vals := make([]string, len(cols))

@@ -24,6 +24,7 @@ func TestAuditCleanAndPlantedViolations(t *testing.T) {
 		`INSERT INTO users (id, email, name, password_hash) VALUES ('` + userB + `', 'b@beta.test', 'B', 'x')`,
 		`INSERT INTO memberships (company_id, user_id, role) VALUES ('` + b + `', '` + userB + `', 'owner')`,
 		`INSERT INTO contacts (company_id, id, first_name) VALUES ('` + a + `', gen_random_uuid(), 'Ann'), ('` + a + `', gen_random_uuid(), 'Al'), ('` + b + `', gen_random_uuid(), 'Bob')`,
+		`INSERT INTO contacts (company_id, id, first_name, deleted_at) VALUES ('` + a + `', gen_random_uuid(), 'Binned', now())`,
 	} {
 		if _, err := super.Exec(ctx, stmt); err != nil {
 			t.Fatal(err)
@@ -47,7 +48,9 @@ func TestAuditCleanAndPlantedViolations(t *testing.T) {
 	for _, c := range r.Companies {
 		counts[c.CompanyName] = c.Counts
 	}
-	if counts["Alpha"]["contacts"] != 2 || counts["Beta"]["contacts"] != 1 || counts["Beta"]["users"] != 1 {
+	// Trashed rows count in their table and, apart, in its trash.
+	if counts["Alpha"]["contacts"] != 3 || counts["Alpha"]["contacts_in_trash"] != 1 || counts["Beta"]["contacts_in_trash"] != 0 ||
+		counts["Beta"]["contacts"] != 1 || counts["Beta"]["users"] != 1 {
 		t.Fatalf("distribution: %v", counts)
 	}
 

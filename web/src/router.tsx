@@ -29,6 +29,7 @@ const SmsPage = lazy(() => import('./pages/sms/SmsPage').then((m) => ({ default:
 const CallsPage = lazy(() => import('./pages/calls/CallsPage').then((m) => ({ default: m.CallsPage })));
 const TenancyAuditPage = lazy(() => import('./pages/admin/TenancyAuditPage').then((m) => ({ default: m.TenancyAuditPage })));
 const AccountPage = lazy(() => import('./pages/account/AccountPage').then((m) => ({ default: m.AccountPage })));
+const TrashPage = lazy(() => import('./pages/trash/TrashPage').then((m) => ({ default: m.TrashPage })));
 
 /** SignedIn renders the app shell for a session, and sends everyone else to /login. */
 function SignedIn() {
@@ -114,6 +115,7 @@ export const router = createBrowserRouter([
           { path: '/calls', element: <CallsPage /> },
           { path: '/import', element: <ImportPage /> },
           { path: '/imports', element: <Navigate to="/import" replace /> },
+          { path: '/trash/:tab?', element: <TrashPage /> },
           { path: '/settings', element: <Navigate to="/settings/company" replace /> },
           { path: '/settings/:tab', element: <SettingsPage /> },
           { path: '/admin', element: <AdminOnly /> },

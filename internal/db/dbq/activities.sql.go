@@ -47,6 +47,7 @@ SELECT t.kind::text AS kind, t.at::timestamptz AS at, t.id::uuid AS id FROM (
     (SELECT 'activity'::text AS kind, a.created_at AS at, a.id
      FROM activities a
      WHERE a.company_id = $1 AND a.contact_id = $2::uuid
+       AND NOT EXISTS (SELECT 1 FROM deals x WHERE x.company_id = $1 AND x.id = a.deal_id AND x.deleted_at IS NOT NULL)
        AND (a.created_at, a.id) < (coalesce($3::timestamptz, 'infinity'::timestamptz),
                                    coalesce($4::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid))
      ORDER BY a.created_at DESC, a.id DESC LIMIT $5)
@@ -54,7 +55,7 @@ SELECT t.kind::text AS kind, t.at::timestamptz AS at, t.id::uuid AS id FROM (
     (SELECT 'activity'::text, a.created_at, a.id
      FROM deals d
      JOIN activities a ON a.company_id = d.company_id AND a.deal_id = d.id
-     WHERE d.company_id = $1 AND d.contact_id = $2::uuid
+     WHERE d.company_id = $1 AND d.contact_id = $2::uuid AND d.deleted_at IS NULL
        AND a.company_id = $1 AND a.contact_id IS DISTINCT FROM $2::uuid
        AND (a.created_at, a.id) < (coalesce($3::timestamptz, 'infinity'::timestamptz),
                                    coalesce($4::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid))
@@ -63,7 +64,7 @@ SELECT t.kind::text AS kind, t.at::timestamptz AS at, t.id::uuid AS id FROM (
     (SELECT 'stage_change'::text, s.changed_at, s.id
      FROM deals d
      JOIN deal_stage_changes s ON s.company_id = d.company_id AND s.deal_id = d.id
-     WHERE d.company_id = $1 AND d.contact_id = $2::uuid AND s.company_id = $1
+     WHERE d.company_id = $1 AND d.contact_id = $2::uuid AND d.deleted_at IS NULL AND s.company_id = $1
        AND (s.changed_at, s.id) < (coalesce($3::timestamptz, 'infinity'::timestamptz),
                                    coalesce($4::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid))
      ORDER BY s.changed_at DESC, s.id DESC LIMIT $5)
@@ -108,6 +109,7 @@ type ContactTimelineRow struct {
 // here and one more loader. Without a cursor the page starts at the end of
 // time; coalesce keeps the bound a plain index condition in a generic plan.
 // A contact's activities, the activities of its deals, its deals' stage changes, its text messages and its calls.
+// What is in the trash (a deal, and an activity of a trashed deal) is left out.
 func (q *Queries) ContactTimeline(ctx context.Context, arg ContactTimelineParams) ([]ContactTimelineRow, error) {
 	rows, err := q.db.Query(ctx, contactTimeline,
 		arg.CompanyID,
@@ -180,6 +182,7 @@ SELECT t.kind::text AS kind, t.at::timestamptz AS at, t.id::uuid AS id FROM (
     (SELECT 'activity'::text AS kind, a.created_at AS at, a.id
      FROM activities a
      WHERE a.company_id = $1 AND a.deal_id = $2::uuid
+       AND NOT EXISTS (SELECT 1 FROM contacts x WHERE x.company_id = $1 AND x.id = a.contact_id AND x.deleted_at IS NOT NULL)
        AND (a.created_at, a.id) < (coalesce($3::timestamptz, 'infinity'::timestamptz),
                                    coalesce($4::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid))
      ORDER BY a.created_at DESC, a.id DESC LIMIT $5)
@@ -195,6 +198,7 @@ SELECT t.kind::text AS kind, t.at::timestamptz AS at, t.id::uuid AS id FROM (
      FROM deals d
      JOIN sms_messages m ON m.company_id = d.company_id AND m.contact_id = d.contact_id
      WHERE d.company_id = $1 AND d.id = $2::uuid AND m.company_id = $1
+       AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.company_id = $1 AND c.id = d.contact_id AND c.deleted_at IS NOT NULL)
        AND (m.created_at, m.id) < (coalesce($3::timestamptz, 'infinity'::timestamptz),
                                    coalesce($4::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid))
      ORDER BY m.created_at DESC, m.id DESC LIMIT $5)
@@ -203,6 +207,7 @@ SELECT t.kind::text AS kind, t.at::timestamptz AS at, t.id::uuid AS id FROM (
      FROM deals d
      JOIN calls k ON k.company_id = d.company_id AND k.contact_id = d.contact_id
      WHERE d.company_id = $1 AND d.id = $2::uuid AND k.company_id = $1
+       AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.company_id = $1 AND c.id = d.contact_id AND c.deleted_at IS NOT NULL)
        AND (k.created_at, k.id) < (coalesce($3::timestamptz, 'infinity'::timestamptz),
                                    coalesce($4::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid))
      ORDER BY k.created_at DESC, k.id DESC LIMIT $5)
@@ -226,6 +231,7 @@ type DealTimelineRow struct {
 }
 
 // A deal's activities, its stage changes, and the text messages and calls of its contact.
+// While its contact is in the trash, the contact's texts and calls and its activities are left out.
 func (q *Queries) DealTimeline(ctx context.Context, arg DealTimelineParams) ([]DealTimelineRow, error) {
 	rows, err := q.db.Query(ctx, dealTimeline,
 		arg.CompanyID,
@@ -253,7 +259,9 @@ func (q *Queries) DealTimeline(ctx context.Context, arg DealTimelineParams) ([]D
 }
 
 const deleteActivity = `-- name: DeleteActivity :execrows
-DELETE FROM activities WHERE company_id = $1 AND id = $2
+DELETE FROM activities a WHERE a.company_id = $1 AND a.id = $2
+  AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.company_id = $1 AND c.id = a.contact_id AND c.deleted_at IS NOT NULL)
+  AND NOT EXISTS (SELECT 1 FROM deals d WHERE d.company_id = $1 AND d.id = a.deal_id AND d.deleted_at IS NOT NULL)
 `
 
 type DeleteActivityParams struct {
@@ -280,7 +288,7 @@ LEFT JOIN contacts c ON c.company_id = a.company_id AND c.id = a.contact_id
 LEFT JOIN deals d ON d.company_id = a.company_id AND d.id = a.deal_id
 LEFT JOIN memberships m ON m.company_id = a.company_id AND m.user_id = a.assignee_id
 LEFT JOIN users u ON u.id = m.user_id
-WHERE a.company_id = $1 AND a.id = ANY($2::uuid[])
+WHERE a.company_id = $1 AND a.id = ANY($2::uuid[]) AND c.deleted_at IS NULL AND d.deleted_at IS NULL
 `
 
 type GetActivitiesByIDsParams struct {
@@ -356,7 +364,7 @@ LEFT JOIN contacts c ON c.company_id = a.company_id AND c.id = a.contact_id
 LEFT JOIN deals d ON d.company_id = a.company_id AND d.id = a.deal_id
 LEFT JOIN memberships m ON m.company_id = a.company_id AND m.user_id = a.assignee_id
 LEFT JOIN users u ON u.id = m.user_id
-WHERE a.company_id = $1 AND a.id = $2
+WHERE a.company_id = $1 AND a.id = $2 AND c.deleted_at IS NULL AND d.deleted_at IS NULL
 `
 
 type GetActivityParams struct {
@@ -384,7 +392,8 @@ type GetActivityRow struct {
 }
 
 // One activity with the names the UI shows beside it. Another company's id
-// finds no row. Keep the column list in step with activityColumns in
+// finds no row, and so does an activity of a contact or deal in the trash
+// (it is in the trash with it; both joins yield NULL for none). Keep the column list in step with activityColumns in
 // internal/activities/list.go.
 func (q *Queries) GetActivity(ctx context.Context, arg GetActivityParams) (GetActivityRow, error) {
 	row := q.db.QueryRow(ctx, getActivity, arg.CompanyID, arg.ID)
@@ -506,21 +515,29 @@ WITH t AS (
     (SELECT 'overdue'::text AS bucket, x.id FROM activities x
      WHERE x.company_id = $1 AND x.assignee_id = $2::uuid AND x.type = 'task' AND x.done_at IS NULL
        AND x.due_at < $3::timestamptz
+       AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.company_id = $1 AND c.id = x.contact_id AND c.deleted_at IS NOT NULL)
+       AND NOT EXISTS (SELECT 1 FROM deals d WHERE d.company_id = $1 AND d.id = x.deal_id AND d.deleted_at IS NOT NULL)
      ORDER BY x.due_at, x.id LIMIT 100)
     UNION ALL
     (SELECT 'today'::text, x.id FROM activities x
      WHERE x.company_id = $1 AND x.assignee_id = $2::uuid AND x.type = 'task' AND x.done_at IS NULL
        AND x.due_at >= $3::timestamptz AND x.due_at < $4::timestamptz
+       AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.company_id = $1 AND c.id = x.contact_id AND c.deleted_at IS NOT NULL)
+       AND NOT EXISTS (SELECT 1 FROM deals d WHERE d.company_id = $1 AND d.id = x.deal_id AND d.deleted_at IS NOT NULL)
      ORDER BY x.due_at, x.id LIMIT 100)
     UNION ALL
     (SELECT 'upcoming'::text, x.id FROM activities x
      WHERE x.company_id = $1 AND x.assignee_id = $2::uuid AND x.type = 'task' AND x.done_at IS NULL
        AND x.due_at >= $4::timestamptz
+       AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.company_id = $1 AND c.id = x.contact_id AND c.deleted_at IS NOT NULL)
+       AND NOT EXISTS (SELECT 1 FROM deals d WHERE d.company_id = $1 AND d.id = x.deal_id AND d.deleted_at IS NOT NULL)
      ORDER BY x.due_at, x.id LIMIT 100)
     UNION ALL
     (SELECT 'no_due_date'::text, x.id FROM activities x
      WHERE x.company_id = $1 AND x.assignee_id = $2::uuid AND x.type = 'task' AND x.done_at IS NULL
        AND x.due_at IS NULL
+       AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.company_id = $1 AND c.id = x.contact_id AND c.deleted_at IS NOT NULL)
+       AND NOT EXISTS (SELECT 1 FROM deals d WHERE d.company_id = $1 AND d.id = x.deal_id AND d.deleted_at IS NOT NULL)
      ORDER BY x.created_at, x.id LIMIT 100)
 )
 SELECT t.bucket, a.company_id, a.id, a.type, a.subject, a.body, a.due_at, a.done_at, a.assignee_id, a.contact_id,
@@ -566,8 +583,8 @@ type MyOpenTasksRow struct {
 
 // The caller's open tasks in four buckets of at most 100 each: overdue (due
 // before the start of today), today, upcoming (from tomorrow on) and those
-// with no due time. The day boundaries are computed in the company's time
-// zone by the caller. Each arm is an index range on
+// with no due time; tasks of a contact or deal in the trash are left out.
+// The day boundaries are computed in the company's time zone by the caller. Each arm is an index range on
 // activities_assignee_due_idx.
 func (q *Queries) MyOpenTasks(ctx context.Context, arg MyOpenTasksParams) ([]MyOpenTasksRow, error) {
 	rows, err := q.db.Query(ctx, myOpenTasks,
@@ -628,7 +645,7 @@ func (q *Queries) ReopenActivity(ctx context.Context, arg ReopenActivityParams) 
 }
 
 const timelineContactExists = `-- name: TimelineContactExists :one
-SELECT EXISTS (SELECT 1 FROM contacts WHERE company_id = $1 AND id = $2)
+SELECT EXISTS (SELECT 1 FROM contacts WHERE company_id = $1 AND id = $2 AND deleted_at IS NULL)
 `
 
 type TimelineContactExistsParams struct {
@@ -636,6 +653,7 @@ type TimelineContactExistsParams struct {
 	ID        uuid.UUID
 }
 
+// Also what an activity may be linked to: a live contact of the company.
 func (q *Queries) TimelineContactExists(ctx context.Context, arg TimelineContactExistsParams) (bool, error) {
 	row := q.db.QueryRow(ctx, timelineContactExists, arg.CompanyID, arg.ID)
 	var exists bool
@@ -644,7 +662,7 @@ func (q *Queries) TimelineContactExists(ctx context.Context, arg TimelineContact
 }
 
 const timelineDealExists = `-- name: TimelineDealExists :one
-SELECT EXISTS (SELECT 1 FROM deals WHERE company_id = $1 AND id = $2)
+SELECT EXISTS (SELECT 1 FROM deals WHERE company_id = $1 AND id = $2 AND deleted_at IS NULL)
 `
 
 type TimelineDealExistsParams struct {

@@ -16,7 +16,7 @@ import (
 const closedBetween = `-- name: ClosedBetween :many
 SELECT status, currency, count(*)::bigint AS deals, coalesce(sum(value), 0)::numeric AS value
 FROM deals
-WHERE company_id = $1 AND status IN ('won', 'lost') AND closed_at >= $2 AND closed_at < $3
+WHERE company_id = $1 AND status IN ('won', 'lost') AND closed_at >= $2 AND closed_at < $3 AND deleted_at IS NULL
 GROUP BY status, currency
 ORDER BY status, currency
 `
@@ -63,7 +63,7 @@ const closedByMonth = `-- name: ClosedByMonth :many
 SELECT to_char(closed_at AT TIME ZONE $1::text, 'YYYY-MM')::text AS month, status, currency,
        count(*)::bigint AS deals, coalesce(sum(value), 0)::numeric AS value
 FROM deals
-WHERE company_id = $2 AND status IN ('won', 'lost') AND closed_at >= $3
+WHERE company_id = $2 AND status IN ('won', 'lost') AND closed_at >= $3 AND deleted_at IS NULL
 GROUP BY 1, 2, 3
 ORDER BY 1, 2, 3
 `
@@ -120,7 +120,7 @@ func (q *Queries) CompanyTimezone(ctx context.Context, id uuid.UUID) (string, er
 }
 
 const mainCurrency = `-- name: MainCurrency :one
-SELECT coalesce((SELECT currency FROM deals WHERE company_id = $1 GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1), 'USD')::text
+SELECT coalesce((SELECT currency FROM deals WHERE company_id = $1 AND deleted_at IS NULL GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1), 'USD')::text
 `
 
 func (q *Queries) MainCurrency(ctx context.Context, companyID uuid.UUID) (string, error) {
@@ -135,7 +135,7 @@ SELECT s.id, s.name, s.probability, coalesce(d.currency, '')::text AS currency, 
        coalesce(sum(d.value), 0)::numeric AS value,
        coalesce(sum(d.value * s.probability / 100.0), 0)::numeric AS weighted_value
 FROM pipeline_stages s
-LEFT JOIN deals d ON d.company_id = s.company_id AND d.pipeline_id = s.pipeline_id AND d.stage_id = s.id
+LEFT JOIN deals d ON d.company_id = s.company_id AND d.pipeline_id = s.pipeline_id AND d.stage_id = s.id AND d.deleted_at IS NULL
 WHERE s.company_id = $1 AND s.pipeline_id = $2 AND s.kind = 'open'
 GROUP BY s.id, s.name, s.probability, s.position, d.currency
 ORDER BY s.position, d.currency
@@ -187,10 +187,12 @@ func (q *Queries) OpenValueByStage(ctx context.Context, arg OpenValueByStagePara
 }
 
 const taskCounts = `-- name: TaskCounts :one
-SELECT count(*) FILTER (WHERE due_at < $1)::bigint AS overdue,
-       count(*) FILTER (WHERE due_at >= $1 AND due_at < $2)::bigint AS due_today
-FROM activities
-WHERE company_id = $3 AND assignee_id = $4 AND type = 'task' AND done_at IS NULL AND due_at < $2
+SELECT count(*) FILTER (WHERE a.due_at < $1)::bigint AS overdue,
+       count(*) FILTER (WHERE a.due_at >= $1 AND a.due_at < $2)::bigint AS due_today
+FROM activities a
+WHERE a.company_id = $3 AND a.assignee_id = $4 AND a.type = 'task' AND a.done_at IS NULL AND a.due_at < $2
+  AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.company_id = $3 AND c.id = a.contact_id AND c.deleted_at IS NOT NULL)
+  AND NOT EXISTS (SELECT 1 FROM deals d WHERE d.company_id = $3 AND d.id = a.deal_id AND d.deleted_at IS NOT NULL)
 `
 
 type TaskCountsParams struct {
@@ -205,6 +207,7 @@ type TaskCountsRow struct {
 	DueToday int64
 }
 
+// Tasks of a contact or deal in the trash are in the trash with it.
 func (q *Queries) TaskCounts(ctx context.Context, arg TaskCountsParams) (TaskCountsRow, error) {
 	row := q.db.QueryRow(ctx, taskCounts,
 		arg.DayStart,

@@ -22,7 +22,7 @@ const importCreateContact = `-- name: ImportCreateContact :batchone
 INSERT INTO contacts (company_id, id, first_name, last_name, email, phone, company_name, title,
                       tags, owner_id, custom_fields)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-RETURNING company_id, id, first_name, last_name, email, phone, company_name, title, tags, owner_id, custom_fields, created_at, updated_at, sort_name
+RETURNING company_id, id, first_name, last_name, email, phone, company_name, title, tags, owner_id, custom_fields, created_at, updated_at, sort_name, deleted_at, deleted_by
 `
 
 type ImportCreateContactBatchResults struct {
@@ -95,6 +95,8 @@ func (b *ImportCreateContactBatchResults) QueryRow(f func(int, Contact, error)) 
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.SortName,
+			&i.DeletedAt,
+			&i.DeletedBy,
 		)
 		if f != nil {
 			f(t, i, err)

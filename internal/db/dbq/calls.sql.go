@@ -51,6 +51,42 @@ func (q *Queries) CallBySid(ctx context.Context, arg CallBySidParams) (Call, err
 	return i, err
 }
 
+const detachCallActivities = `-- name: DetachCallActivities :exec
+UPDATE calls k SET activity_id = NULL, updated_at = now()
+WHERE k.company_id = $1 AND k.activity_id IN (
+    SELECT a.id FROM activities a
+    WHERE a.company_id = $1 AND (a.contact_id = ANY($2::uuid[]) OR a.deal_id = ANY($3::uuid[])))
+`
+
+type DetachCallActivitiesParams struct {
+	CompanyID  uuid.UUID
+	ContactIds []uuid.UUID
+	DealIds    []uuid.UUID
+}
+
+func (q *Queries) DetachCallActivities(ctx context.Context, arg DetachCallActivitiesParams) error {
+	_, err := q.db.Exec(ctx, detachCallActivities, arg.CompanyID, arg.ContactIds, arg.DealIds)
+	return err
+}
+
+const detachContactCalls = `-- name: DetachContactCalls :exec
+
+UPDATE calls SET contact_id = NULL, updated_at = now() WHERE company_id = $1 AND contact_id = ANY($2::uuid[])
+`
+
+type DetachContactCallsParams struct {
+	CompanyID  uuid.UUID
+	ContactIds []uuid.UUID
+}
+
+// Detaching purged contacts and deals from calls (calls.DetachTx): the calls
+// stay in the call log, without the contact, and without the note activity
+// that goes with the contact or deal.
+func (q *Queries) DetachContactCalls(ctx context.Context, arg DetachContactCallsParams) error {
+	_, err := q.db.Exec(ctx, detachContactCalls, arg.CompanyID, arg.ContactIds)
+	return err
+}
+
 const getCallsByIDs = `-- name: GetCallsByIDs :many
 SELECT k.company_id, k.id, k.contact_id, k.phone_number_id, k.user_id, k.direction, k.from_number, k.to_number, k.status, k.answered_by, k.duration_seconds, k.twilio_sid, k.recording_sid, k.recording_url, k.recording_duration, k.notes, k.activity_id, k.simulated, k.started_at, k.ended_at, k.created_at, k.updated_at,
        coalesce(nullif(btrim(c.first_name || ' ' || c.last_name), ''), c.email, '')::text AS contact_name,
@@ -59,7 +95,7 @@ FROM calls k
 LEFT JOIN contacts c ON c.company_id = k.company_id AND c.id = k.contact_id
 LEFT JOIN memberships m ON m.company_id = k.company_id AND m.user_id = k.user_id
 LEFT JOIN users u ON u.id = m.user_id
-WHERE k.company_id = $1 AND k.id = ANY($2::uuid[])
+WHERE k.company_id = $1 AND k.id = ANY($2::uuid[]) AND c.deleted_at IS NULL
 `
 
 type GetCallsByIDsParams struct {
@@ -94,6 +130,7 @@ type GetCallsByIDsRow struct {
 	UserName          string
 }
 
+// a trashed contact's calls are in the trash with it
 func (q *Queries) GetCallsByIDs(ctx context.Context, arg GetCallsByIDsParams) ([]GetCallsByIDsRow, error) {
 	rows, err := q.db.Query(ctx, getCallsByIDs, arg.CompanyID, arg.Ids)
 	if err != nil {

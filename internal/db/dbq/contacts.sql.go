@@ -8,6 +8,7 @@ package dbq
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -91,7 +92,7 @@ const createContact = `-- name: CreateContact :one
 INSERT INTO contacts (company_id, id, first_name, last_name, email, phone, company_name, title,
                       tags, owner_id, custom_fields)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-RETURNING company_id, id, first_name, last_name, email, phone, company_name, title, tags, owner_id, custom_fields, created_at, updated_at, sort_name
+RETURNING company_id, id, first_name, last_name, email, phone, company_name, title, tags, owner_id, custom_fields, created_at, updated_at, sort_name, deleted_at, deleted_by
 `
 
 type CreateContactParams struct {
@@ -138,42 +139,46 @@ func (q *Queries) CreateContact(ctx context.Context, arg CreateContactParams) (C
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.SortName,
+		&i.DeletedAt,
+		&i.DeletedBy,
 	)
 	return i, err
 }
 
-const deleteContact = `-- name: DeleteContact :execrows
-DELETE FROM contacts WHERE company_id = $1 AND id = $2
+const deleteMergedContact = `-- name: DeleteMergedContact :execrows
+DELETE FROM contacts WHERE company_id = $1 AND id = $2 AND deleted_at IS NULL
 `
 
-type DeleteContactParams struct {
+type DeleteMergedContactParams struct {
 	CompanyID uuid.UUID
 	ID        uuid.UUID
 }
 
-func (q *Queries) DeleteContact(ctx context.Context, arg DeleteContactParams) (int64, error) {
-	result, err := q.db.Exec(ctx, deleteContact, arg.CompanyID, arg.ID)
+// A merge's duplicate, whose deals, activities, texts and calls have moved
+// to the survivor, goes for good (deleting a contact otherwise trashes it).
+func (q *Queries) DeleteMergedContact(ctx context.Context, arg DeleteMergedContactParams) (int64, error) {
+	result, err := q.db.Exec(ctx, deleteMergedContact, arg.CompanyID, arg.ID)
 	if err != nil {
 		return 0, err
 	}
 	return result.RowsAffected(), nil
 }
 
-const deleteContacts = `-- name: DeleteContacts :execrows
-DELETE FROM contacts WHERE company_id = $1 AND id = ANY($2::uuid[])
+const deletePhoneThread = `-- name: DeletePhoneThread :exec
+DELETE FROM sms_threads t
+WHERE t.company_id = $1 AND t.phone = $2::text AND t.contact_id IS NULL
+  AND NOT EXISTS (SELECT 1 FROM sms_messages m WHERE m.company_id = $1 AND m.thread_id = t.id)
 `
 
-type DeleteContactsParams struct {
+type DeletePhoneThreadParams struct {
 	CompanyID uuid.UUID
-	Ids       []uuid.UUID
+	Phone     string
 }
 
-func (q *Queries) DeleteContacts(ctx context.Context, arg DeleteContactsParams) (int64, error) {
-	result, err := q.db.Exec(ctx, deleteContacts, arg.CompanyID, arg.Ids)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
+// The number's thread emptied by JoinPhoneThread.
+func (q *Queries) DeletePhoneThread(ctx context.Context, arg DeletePhoneThreadParams) error {
+	_, err := q.db.Exec(ctx, deletePhoneThread, arg.CompanyID, arg.Phone)
+	return err
 }
 
 const dismissDuplicate = `-- name: DismissDuplicate :exec
@@ -215,8 +220,8 @@ WITH groups AS (
 )
 SELECT p.a_id, p.b_id, similarity(ca.sort_name, cb.sort_name)::float8 AS score
 FROM pairs p
-JOIN contacts ca ON ca.company_id = $1 AND ca.id = p.a_id
-JOIN contacts cb ON cb.company_id = $1 AND cb.id = p.b_id
+JOIN contacts ca ON ca.company_id = $1 AND ca.id = p.a_id AND ca.deleted_at IS NULL
+JOIN contacts cb ON cb.company_id = $1 AND cb.id = p.b_id AND cb.deleted_at IS NULL
 WHERE similarity(ca.sort_name, cb.sort_name) >= $2::float8
   AND NOT EXISTS (SELECT 1 FROM contact_duplicate_dismissals d WHERE d.company_id = $1 AND d.a_id = p.a_id AND d.b_id = p.b_id)
 ORDER BY score DESC, p.a_id, p.b_id
@@ -262,8 +267,8 @@ func (q *Queries) DuplicatesByName(ctx context.Context, arg DuplicatesByNamePara
 const duplicatesByPhone = `-- name: DuplicatesByPhone :many
 SELECT a.id AS a_id, b.id AS b_id
 FROM contacts a
-JOIN contacts b ON b.company_id = a.company_id AND b.phone = a.phone AND a.id < b.id
-WHERE a.company_id = $1 AND a.phone IS NOT NULL
+JOIN contacts b ON b.company_id = a.company_id AND b.phone = a.phone AND a.id < b.id AND b.deleted_at IS NULL
+WHERE a.company_id = $1 AND a.phone IS NOT NULL AND a.deleted_at IS NULL
   AND NOT EXISTS (SELECT 1 FROM contact_duplicate_dismissals d WHERE d.company_id = $1 AND d.a_id = a.id AND d.b_id = b.id)
 ORDER BY a.id, b.id
 LIMIT $2
@@ -299,8 +304,43 @@ func (q *Queries) DuplicatesByPhone(ctx context.Context, arg DuplicatesByPhonePa
 	return items, nil
 }
 
+const expiredContacts = `-- name: ExpiredContacts :many
+SELECT id FROM contacts
+WHERE company_id = $1 AND deleted_at IS NOT NULL AND deleted_at < $2::timestamptz
+ORDER BY deleted_at, id
+LIMIT $3
+`
+
+type ExpiredContactsParams struct {
+	CompanyID uuid.UUID
+	Before    time.Time
+	Lim       int32
+}
+
+// The oldest trashed contacts deleted before the cutoff, a batch at a time.
+func (q *Queries) ExpiredContacts(ctx context.Context, arg ExpiredContactsParams) ([]uuid.UUID, error) {
+	rows, err := q.db.Query(ctx, expiredContacts, arg.CompanyID, arg.Before, arg.Lim)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []uuid.UUID
+	for rows.Next() {
+		var id uuid.UUID
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const getContact = `-- name: GetContact :one
-SELECT company_id, id, first_name, last_name, email, phone, company_name, title, tags, owner_id, custom_fields, created_at, updated_at, sort_name FROM contacts WHERE company_id = $1 AND id = $2
+
+SELECT company_id, id, first_name, last_name, email, phone, company_name, title, tags, owner_id, custom_fields, created_at, updated_at, sort_name, deleted_at, deleted_by FROM contacts WHERE company_id = $1 AND id = $2 AND deleted_at IS NULL
 `
 
 type GetContactParams struct {
@@ -308,6 +348,8 @@ type GetContactParams struct {
 	ID        uuid.UUID
 }
 
+// Every read and write of a contact below sees only live contacts
+// (deleted_at IS NULL); the trash has its own queries at the end.
 func (q *Queries) GetContact(ctx context.Context, arg GetContactParams) (Contact, error) {
 	row := q.db.QueryRow(ctx, getContact, arg.CompanyID, arg.ID)
 	var i Contact
@@ -326,12 +368,14 @@ func (q *Queries) GetContact(ctx context.Context, arg GetContactParams) (Contact
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.SortName,
+		&i.DeletedAt,
+		&i.DeletedBy,
 	)
 	return i, err
 }
 
 const getContactsByIDs = `-- name: GetContactsByIDs :many
-SELECT company_id, id, first_name, last_name, email, phone, company_name, title, tags, owner_id, custom_fields, created_at, updated_at, sort_name FROM contacts WHERE company_id = $1 AND id = ANY($2::uuid[])
+SELECT company_id, id, first_name, last_name, email, phone, company_name, title, tags, owner_id, custom_fields, created_at, updated_at, sort_name, deleted_at, deleted_by FROM contacts WHERE company_id = $1 AND id = ANY($2::uuid[]) AND deleted_at IS NULL
 `
 
 type GetContactsByIDsParams struct {
@@ -363,6 +407,8 @@ func (q *Queries) GetContactsByIDs(ctx context.Context, arg GetContactsByIDsPara
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.SortName,
+			&i.DeletedAt,
+			&i.DeletedBy,
 		); err != nil {
 			return nil, err
 		}
@@ -427,10 +473,42 @@ func (q *Queries) JoinContactThreads(ctx context.Context, arg JoinContactThreads
 	return err
 }
 
+const joinPhoneThread = `-- name: JoinPhoneThread :execrows
+WITH c AS (SELECT x.id FROM sms_threads x WHERE x.company_id = $1 AND x.contact_id = $2::uuid),
+     p AS (SELECT y.id, y.unread_count, y.last_message_at, y.last_body, y.last_direction
+           FROM sms_threads y WHERE y.company_id = $1 AND y.phone = $3::text AND y.contact_id IS NULL),
+     moved AS (UPDATE sms_messages m SET thread_id = (SELECT c.id FROM c)
+               WHERE m.company_id = $1 AND m.thread_id = (SELECT p.id FROM p) AND EXISTS (SELECT 1 FROM c))
+UPDATE sms_threads t SET unread_count = t.unread_count + p.unread_count,
+    last_message_at = greatest(t.last_message_at, p.last_message_at),
+    last_body = CASE WHEN p.last_message_at > t.last_message_at THEN p.last_body ELSE t.last_body END,
+    last_direction = CASE WHEN p.last_message_at > t.last_message_at THEN p.last_direction ELSE t.last_direction END
+FROM p
+WHERE t.company_id = $1 AND t.id = (SELECT c.id FROM c)
+`
+
+type JoinPhoneThreadParams struct {
+	CompanyID uuid.UUID
+	ContactID uuid.UUID
+	Phone     string
+}
+
+// A contact back from the trash whose number texted meanwhile (into a
+// thread of the number's own: a trashed contact is no one's sender) takes
+// that thread's messages into its own thread, with its unread count and,
+// when newer, its preview. Nothing happens unless both threads exist.
+func (q *Queries) JoinPhoneThread(ctx context.Context, arg JoinPhoneThreadParams) (int64, error) {
+	result, err := q.db.Exec(ctx, joinPhoneThread, arg.CompanyID, arg.ContactID, arg.Phone)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const listContactTags = `-- name: ListContactTags :many
 SELECT t::text AS tag, count(*) AS contacts
 FROM contacts, unnest(tags) AS t
-WHERE company_id = $1
+WHERE company_id = $1 AND deleted_at IS NULL
 GROUP BY t ORDER BY t
 `
 
@@ -457,6 +535,107 @@ func (q *Queries) ListContactTags(ctx context.Context, companyID uuid.UUID) ([]L
 		return nil, err
 	}
 	return items, nil
+}
+
+const listTrashedContacts = `-- name: ListTrashedContacts :many
+SELECT c.id, c.first_name, c.last_name, c.email, c.phone, c.company_name, c.deleted_at::timestamptz AS deleted_at, c.deleted_by,
+       coalesce(u.name, '')::text AS deleted_by_name
+FROM contacts c
+LEFT JOIN memberships m ON m.company_id = c.company_id AND m.user_id = c.deleted_by
+LEFT JOIN users u ON u.id = m.user_id
+WHERE c.company_id = $1 AND c.deleted_at IS NOT NULL
+  AND (c.deleted_at, c.id) < (coalesce($2::timestamptz, 'infinity'::timestamptz),
+                              coalesce($3::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid))
+ORDER BY c.deleted_at DESC, c.id DESC
+LIMIT $4
+`
+
+type ListTrashedContactsParams struct {
+	CompanyID uuid.UUID
+	BeforeAt  *time.Time
+	BeforeID  *uuid.UUID
+	Lim       int32
+}
+
+type ListTrashedContactsRow struct {
+	ID            uuid.UUID
+	FirstName     string
+	LastName      string
+	Email         *string
+	Phone         *string
+	CompanyName   string
+	DeletedAt     time.Time
+	DeletedBy     *uuid.UUID
+	DeletedByName string
+}
+
+// Newest first, a keyset page over contacts_trash_idx.
+func (q *Queries) ListTrashedContacts(ctx context.Context, arg ListTrashedContactsParams) ([]ListTrashedContactsRow, error) {
+	rows, err := q.db.Query(ctx, listTrashedContacts,
+		arg.CompanyID,
+		arg.BeforeAt,
+		arg.BeforeID,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListTrashedContactsRow
+	for rows.Next() {
+		var i ListTrashedContactsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.FirstName,
+			&i.LastName,
+			&i.Email,
+			&i.Phone,
+			&i.CompanyName,
+			&i.DeletedAt,
+			&i.DeletedBy,
+			&i.DeletedByName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const lockTrashedContact = `-- name: LockTrashedContact :one
+SELECT company_id, id, first_name, last_name, email, phone, company_name, title, tags, owner_id, custom_fields, created_at, updated_at, sort_name, deleted_at, deleted_by FROM contacts WHERE company_id = $1 AND id = $2 AND deleted_at IS NOT NULL FOR UPDATE
+`
+
+type LockTrashedContactParams struct {
+	CompanyID uuid.UUID
+	ID        uuid.UUID
+}
+
+func (q *Queries) LockTrashedContact(ctx context.Context, arg LockTrashedContactParams) (Contact, error) {
+	row := q.db.QueryRow(ctx, lockTrashedContact, arg.CompanyID, arg.ID)
+	var i Contact
+	err := row.Scan(
+		&i.CompanyID,
+		&i.ID,
+		&i.FirstName,
+		&i.LastName,
+		&i.Email,
+		&i.Phone,
+		&i.CompanyName,
+		&i.Title,
+		&i.Tags,
+		&i.OwnerID,
+		&i.CustomFields,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.SortName,
+		&i.DeletedAt,
+		&i.DeletedBy,
+	)
+	return i, err
 }
 
 const moveContactActivities = `-- name: MoveContactActivities :execrows
@@ -546,12 +725,96 @@ func (q *Queries) MoveContactMessages(ctx context.Context, arg MoveContactMessag
 	return err
 }
 
+const purgeContacts = `-- name: PurgeContacts :many
+DELETE FROM contacts
+WHERE company_id = $1 AND id = ANY($2::uuid[]) AND deleted_at IS NOT NULL
+RETURNING id, first_name, last_name, email, phone
+`
+
+type PurgeContactsParams struct {
+	CompanyID uuid.UUID
+	Ids       []uuid.UUID
+}
+
+type PurgeContactsRow struct {
+	ID        uuid.UUID
+	FirstName string
+	LastName  string
+	Email     *string
+	Phone     *string
+}
+
+// Removes trashed contacts for good. Their activities, search terms and
+// duplicate dismissals go with them (ON DELETE CASCADE); the caller has
+// detached their texts, calls, consent records and deals first.
+func (q *Queries) PurgeContacts(ctx context.Context, arg PurgeContactsParams) ([]PurgeContactsRow, error) {
+	rows, err := q.db.Query(ctx, purgeContacts, arg.CompanyID, arg.Ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []PurgeContactsRow
+	for rows.Next() {
+		var i PurgeContactsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.FirstName,
+			&i.LastName,
+			&i.Email,
+			&i.Phone,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const restoreContact = `-- name: RestoreContact :one
+UPDATE contacts SET deleted_at = NULL, deleted_by = NULL
+WHERE company_id = $1 AND id = $2 AND deleted_at IS NOT NULL
+RETURNING company_id, id, first_name, last_name, email, phone, company_name, title, tags, owner_id, custom_fields, created_at, updated_at, sort_name, deleted_at, deleted_by
+`
+
+type RestoreContactParams struct {
+	CompanyID uuid.UUID
+	ID        uuid.UUID
+}
+
+// Its email may have been taken meanwhile: contacts_email_key refuses it.
+func (q *Queries) RestoreContact(ctx context.Context, arg RestoreContactParams) (Contact, error) {
+	row := q.db.QueryRow(ctx, restoreContact, arg.CompanyID, arg.ID)
+	var i Contact
+	err := row.Scan(
+		&i.CompanyID,
+		&i.ID,
+		&i.FirstName,
+		&i.LastName,
+		&i.Email,
+		&i.Phone,
+		&i.CompanyName,
+		&i.Title,
+		&i.Tags,
+		&i.OwnerID,
+		&i.CustomFields,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.SortName,
+		&i.DeletedAt,
+		&i.DeletedBy,
+	)
+	return i, err
+}
+
 const retagContacts = `-- name: RetagContacts :execrows
 UPDATE contacts SET tags = ARRAY(
         SELECT DISTINCT t FROM unnest(tags || $2::text[]) AS t
         WHERE NOT (t = ANY($3::text[])) ORDER BY t),
     updated_at = now()
-WHERE company_id = $1 AND id = ANY($4::uuid[])
+WHERE company_id = $1 AND id = ANY($4::uuid[]) AND deleted_at IS NULL
 `
 
 type RetagContactsParams struct {
@@ -573,6 +836,65 @@ func (q *Queries) RetagContacts(ctx context.Context, arg RetagContactsParams) (i
 		return 0, err
 	}
 	return result.RowsAffected(), nil
+}
+
+const trashContacts = `-- name: TrashContacts :many
+
+UPDATE contacts SET deleted_at = $1::timestamptz, deleted_by = $2::uuid
+WHERE company_id = $3 AND id = ANY($4::uuid[]) AND deleted_at IS NULL
+RETURNING company_id, id, first_name, last_name, email, phone, company_name, title, tags, owner_id, custom_fields, created_at, updated_at, sort_name, deleted_at, deleted_by
+`
+
+type TrashContactsParams struct {
+	DeletedAt time.Time
+	DeletedBy *uuid.UUID
+	CompanyID uuid.UUID
+	Ids       []uuid.UUID
+}
+
+// The trash (internal/trash drives it). A trashed contact keeps its rows
+// and links; only the purge removes it, after its texts, calls and deals
+// have been detached explicitly (no ON DELETE SET NULL is relied on).
+func (q *Queries) TrashContacts(ctx context.Context, arg TrashContactsParams) ([]Contact, error) {
+	rows, err := q.db.Query(ctx, trashContacts,
+		arg.DeletedAt,
+		arg.DeletedBy,
+		arg.CompanyID,
+		arg.Ids,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Contact
+	for rows.Next() {
+		var i Contact
+		if err := rows.Scan(
+			&i.CompanyID,
+			&i.ID,
+			&i.FirstName,
+			&i.LastName,
+			&i.Email,
+			&i.Phone,
+			&i.CompanyName,
+			&i.Title,
+			&i.Tags,
+			&i.OwnerID,
+			&i.CustomFields,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.SortName,
+			&i.DeletedAt,
+			&i.DeletedBy,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const unclaimedPhones = `-- name: UnclaimedPhones :many
@@ -633,8 +955,8 @@ func (q *Queries) UndoDismissDuplicate(ctx context.Context, arg UndoDismissDupli
 const updateContact = `-- name: UpdateContact :one
 UPDATE contacts SET first_name = $3, last_name = $4, email = $5, phone = $6, company_name = $7,
     title = $8, tags = $9, owner_id = $10, custom_fields = $11, updated_at = now()
-WHERE company_id = $1 AND id = $2
-RETURNING company_id, id, first_name, last_name, email, phone, company_name, title, tags, owner_id, custom_fields, created_at, updated_at, sort_name
+WHERE company_id = $1 AND id = $2 AND deleted_at IS NULL
+RETURNING company_id, id, first_name, last_name, email, phone, company_name, title, tags, owner_id, custom_fields, created_at, updated_at, sort_name, deleted_at, deleted_by
 `
 
 type UpdateContactParams struct {
@@ -681,6 +1003,8 @@ func (q *Queries) UpdateContact(ctx context.Context, arg UpdateContactParams) (C
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.SortName,
+		&i.DeletedAt,
+		&i.DeletedBy,
 	)
 	return i, err
 }

@@ -14,12 +14,12 @@ import (
 )
 
 const boardDeals = `-- name: BoardDeals :many
-SELECT d.id, d.stage_id, d.title, d.value, d.currency, d.contact_id, d.owner_id, d.position, d.status,
+SELECT d.id, d.stage_id, d.title, d.value, d.currency, c.id AS contact_id, d.owner_id, d.position, d.status,
        d.expected_close_date, d.closed_at, d.updated_at,
        coalesce(nullif(btrim(c.first_name || ' ' || c.last_name), ''), c.email, c.phone, '')::text AS contact_name
 FROM deals d
-LEFT JOIN contacts c ON c.company_id = d.company_id AND c.id = d.contact_id
-WHERE d.company_id = $1 AND d.pipeline_id = $2
+LEFT JOIN contacts c ON c.company_id = d.company_id AND c.id = d.contact_id AND c.deleted_at IS NULL
+WHERE d.company_id = $1 AND d.pipeline_id = $2 AND d.deleted_at IS NULL
   AND ($3::uuid IS NULL OR d.owner_id = $3)
 ORDER BY d.stage_id, d.position, d.id
 `
@@ -48,6 +48,7 @@ type BoardDealsRow struct {
 
 // The kanban in one round trip: every deal of a pipeline with its contact's
 // name, in stage and board order (the deals_board_idx index order).
+// A contact in the trash is not shown (c.id is its id only while it is live).
 func (q *Queries) BoardDeals(ctx context.Context, arg BoardDealsParams) ([]BoardDealsRow, error) {
 	rows, err := q.db.Query(ctx, boardDeals, arg.CompanyID, arg.PipelineID, arg.OwnerID)
 	if err != nil {
@@ -84,7 +85,7 @@ func (q *Queries) BoardDeals(ctx context.Context, arg BoardDealsParams) ([]Board
 
 const contactNames = `-- name: ContactNames :many
 SELECT id, coalesce(nullif(btrim(first_name || ' ' || last_name), ''), email, phone, '')::text AS name
-FROM contacts WHERE company_id = $1 AND id = ANY($2::uuid[])
+FROM contacts WHERE company_id = $1 AND id = ANY($2::uuid[]) AND deleted_at IS NULL
 `
 
 type ContactNamesParams struct {
@@ -97,6 +98,7 @@ type ContactNamesRow struct {
 	Name string
 }
 
+// Live contacts only: a deal shows no contact while its contact is in the trash.
 func (q *Queries) ContactNames(ctx context.Context, arg ContactNamesParams) ([]ContactNamesRow, error) {
 	rows, err := q.db.Query(ctx, contactNames, arg.CompanyID, arg.Ids)
 	if err != nil {
@@ -121,9 +123,9 @@ const createDeal = `-- name: CreateDeal :one
 INSERT INTO deals (company_id, id, pipeline_id, stage_id, title, value, currency, contact_id, owner_id,
                    position, status, expected_close_date, closed_at, close_reason)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
-        coalesce((SELECT max(position) FROM deals WHERE company_id = $1 AND pipeline_id = $3 AND stage_id = $4), 0) + 1024,
+        coalesce((SELECT max(position) FROM deals WHERE company_id = $1 AND pipeline_id = $3 AND stage_id = $4 AND deleted_at IS NULL), 0) + 1024,
         $10, $11, $12, $13)
-RETURNING company_id, id, pipeline_id, stage_id, title, value, currency, contact_id, owner_id, position, status, expected_close_date, closed_at, close_reason, created_at, updated_at
+RETURNING company_id, id, pipeline_id, stage_id, title, value, currency, contact_id, owner_id, position, status, expected_close_date, closed_at, close_reason, created_at, updated_at, deleted_at, deleted_by
 `
 
 type CreateDealParams struct {
@@ -176,13 +178,15 @@ func (q *Queries) CreateDeal(ctx context.Context, arg CreateDealParams) (Deal, e
 		&i.CloseReason,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.DeletedAt,
+		&i.DeletedBy,
 	)
 	return i, err
 }
 
 const dealPositionBefore = `-- name: DealPositionBefore :one
 SELECT coalesce(max(position), 0)::float8 FROM deals
-WHERE company_id = $1 AND pipeline_id = $2 AND stage_id = $3 AND position < $4
+WHERE company_id = $1 AND pipeline_id = $2 AND stage_id = $3 AND position < $4 AND deleted_at IS NULL
 `
 
 type DealPositionBeforeParams struct {
@@ -206,25 +210,42 @@ func (q *Queries) DealPositionBefore(ctx context.Context, arg DealPositionBefore
 	return column_1, err
 }
 
-const deleteDeal = `-- name: DeleteDeal :execrows
-DELETE FROM deals WHERE company_id = $1 AND id = $2
+const expiredDeals = `-- name: ExpiredDeals :many
+SELECT id FROM deals
+WHERE company_id = $1 AND deleted_at IS NOT NULL AND deleted_at < $2::timestamptz
+ORDER BY deleted_at, id
+LIMIT $3
 `
 
-type DeleteDealParams struct {
+type ExpiredDealsParams struct {
 	CompanyID uuid.UUID
-	ID        uuid.UUID
+	Before    time.Time
+	Lim       int32
 }
 
-func (q *Queries) DeleteDeal(ctx context.Context, arg DeleteDealParams) (int64, error) {
-	result, err := q.db.Exec(ctx, deleteDeal, arg.CompanyID, arg.ID)
+func (q *Queries) ExpiredDeals(ctx context.Context, arg ExpiredDealsParams) ([]uuid.UUID, error) {
+	rows, err := q.db.Query(ctx, expiredDeals, arg.CompanyID, arg.Before, arg.Lim)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	return result.RowsAffected(), nil
+	defer rows.Close()
+	var items []uuid.UUID
+	for rows.Next() {
+		var id uuid.UUID
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const getDeal = `-- name: GetDeal :one
-SELECT company_id, id, pipeline_id, stage_id, title, value, currency, contact_id, owner_id, position, status, expected_close_date, closed_at, close_reason, created_at, updated_at FROM deals WHERE company_id = $1 AND id = $2
+
+SELECT company_id, id, pipeline_id, stage_id, title, value, currency, contact_id, owner_id, position, status, expected_close_date, closed_at, close_reason, created_at, updated_at, deleted_at, deleted_by FROM deals WHERE company_id = $1 AND id = $2 AND deleted_at IS NULL
 `
 
 type GetDealParams struct {
@@ -232,6 +253,9 @@ type GetDealParams struct {
 	ID        uuid.UUID
 }
 
+// Every read and write of a deal below sees only live deals (deleted_at IS
+// NULL), except moving a removed stage's deals; the trash has its own
+// queries at the end.
 func (q *Queries) GetDeal(ctx context.Context, arg GetDealParams) (Deal, error) {
 	row := q.db.QueryRow(ctx, getDeal, arg.CompanyID, arg.ID)
 	var i Deal
@@ -252,12 +276,14 @@ func (q *Queries) GetDeal(ctx context.Context, arg GetDealParams) (Deal, error) 
 		&i.CloseReason,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.DeletedAt,
+		&i.DeletedBy,
 	)
 	return i, err
 }
 
 const getDealForUpdate = `-- name: GetDealForUpdate :one
-SELECT company_id, id, pipeline_id, stage_id, title, value, currency, contact_id, owner_id, position, status, expected_close_date, closed_at, close_reason, created_at, updated_at FROM deals WHERE company_id = $1 AND id = $2 FOR UPDATE
+SELECT company_id, id, pipeline_id, stage_id, title, value, currency, contact_id, owner_id, position, status, expected_close_date, closed_at, close_reason, created_at, updated_at, deleted_at, deleted_by FROM deals WHERE company_id = $1 AND id = $2 AND deleted_at IS NULL FOR UPDATE
 `
 
 type GetDealForUpdateParams struct {
@@ -285,6 +311,8 @@ func (q *Queries) GetDealForUpdate(ctx context.Context, arg GetDealForUpdatePara
 		&i.CloseReason,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.DeletedAt,
+		&i.DeletedBy,
 	)
 	return i, err
 }
@@ -321,7 +349,7 @@ func (q *Queries) InsertStageChange(ctx context.Context, arg InsertStageChangePa
 
 const lastDealPosition = `-- name: LastDealPosition :one
 SELECT coalesce(max(position), 0)::float8 FROM deals
-WHERE company_id = $1 AND pipeline_id = $2 AND stage_id = $3 AND id <> $4
+WHERE company_id = $1 AND pipeline_id = $2 AND stage_id = $3 AND id <> $4 AND deleted_at IS NULL
 `
 
 type LastDealPositionParams struct {
@@ -343,11 +371,110 @@ func (q *Queries) LastDealPosition(ctx context.Context, arg LastDealPositionPara
 	return column_1, err
 }
 
+const listTrashedDeals = `-- name: ListTrashedDeals :many
+SELECT d.id, d.title, d.value, d.currency, d.deleted_at::timestamptz AS deleted_at, d.deleted_by,
+       coalesce(u.name, '')::text AS deleted_by_name
+FROM deals d
+LEFT JOIN memberships m ON m.company_id = d.company_id AND m.user_id = d.deleted_by
+LEFT JOIN users u ON u.id = m.user_id
+WHERE d.company_id = $1 AND d.deleted_at IS NOT NULL
+  AND (d.deleted_at, d.id) < (coalesce($2::timestamptz, 'infinity'::timestamptz),
+                              coalesce($3::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid))
+ORDER BY d.deleted_at DESC, d.id DESC
+LIMIT $4
+`
+
+type ListTrashedDealsParams struct {
+	CompanyID uuid.UUID
+	BeforeAt  *time.Time
+	BeforeID  *uuid.UUID
+	Lim       int32
+}
+
+type ListTrashedDealsRow struct {
+	ID            uuid.UUID
+	Title         string
+	Value         decimal.Decimal
+	Currency      string
+	DeletedAt     time.Time
+	DeletedBy     *uuid.UUID
+	DeletedByName string
+}
+
+// Newest first, a keyset page over deals_trash_idx.
+func (q *Queries) ListTrashedDeals(ctx context.Context, arg ListTrashedDealsParams) ([]ListTrashedDealsRow, error) {
+	rows, err := q.db.Query(ctx, listTrashedDeals,
+		arg.CompanyID,
+		arg.BeforeAt,
+		arg.BeforeID,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ListTrashedDealsRow
+	for rows.Next() {
+		var i ListTrashedDealsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Title,
+			&i.Value,
+			&i.Currency,
+			&i.DeletedAt,
+			&i.DeletedBy,
+			&i.DeletedByName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const lockTrashedDeal = `-- name: LockTrashedDeal :one
+SELECT company_id, id, pipeline_id, stage_id, title, value, currency, contact_id, owner_id, position, status, expected_close_date, closed_at, close_reason, created_at, updated_at, deleted_at, deleted_by FROM deals WHERE company_id = $1 AND id = $2 AND deleted_at IS NOT NULL FOR UPDATE
+`
+
+type LockTrashedDealParams struct {
+	CompanyID uuid.UUID
+	ID        uuid.UUID
+}
+
+func (q *Queries) LockTrashedDeal(ctx context.Context, arg LockTrashedDealParams) (Deal, error) {
+	row := q.db.QueryRow(ctx, lockTrashedDeal, arg.CompanyID, arg.ID)
+	var i Deal
+	err := row.Scan(
+		&i.CompanyID,
+		&i.ID,
+		&i.PipelineID,
+		&i.StageID,
+		&i.Title,
+		&i.Value,
+		&i.Currency,
+		&i.ContactID,
+		&i.OwnerID,
+		&i.Position,
+		&i.Status,
+		&i.ExpectedCloseDate,
+		&i.ClosedAt,
+		&i.CloseReason,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.DeletedAt,
+		&i.DeletedBy,
+	)
+	return i, err
+}
+
 const moveDeal = `-- name: MoveDeal :one
 UPDATE deals SET pipeline_id = $3, stage_id = $4, position = $5, status = $6, closed_at = $7,
     close_reason = $8, updated_at = now()
-WHERE company_id = $1 AND id = $2
-RETURNING company_id, id, pipeline_id, stage_id, title, value, currency, contact_id, owner_id, position, status, expected_close_date, closed_at, close_reason, created_at, updated_at
+WHERE company_id = $1 AND id = $2 AND deleted_at IS NULL
+RETURNING company_id, id, pipeline_id, stage_id, title, value, currency, contact_id, owner_id, position, status, expected_close_date, closed_at, close_reason, created_at, updated_at, deleted_at, deleted_by
 `
 
 type MoveDealParams struct {
@@ -390,6 +517,8 @@ func (q *Queries) MoveDeal(ctx context.Context, arg MoveDealParams) (Deal, error
 		&i.CloseReason,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.DeletedAt,
+		&i.DeletedBy,
 	)
 	return i, err
 }
@@ -409,7 +538,8 @@ type MoveStageDealsParams struct {
 	FromStageID uuid.UUID
 }
 
-// Moves every deal of one stage to another (when a stage is removed).
+// Moves every deal of one stage to another (when a stage is removed),
+// trashed deals too: they must keep a stage to be restored into.
 func (q *Queries) MoveStageDeals(ctx context.Context, arg MoveStageDealsParams) ([]uuid.UUID, error) {
 	rows, err := q.db.Query(ctx, moveStageDeals,
 		arg.ToStageID,
@@ -435,10 +565,49 @@ func (q *Queries) MoveStageDeals(ctx context.Context, arg MoveStageDealsParams) 
 	return items, nil
 }
 
+const purgeDeals = `-- name: PurgeDeals :many
+DELETE FROM deals
+WHERE company_id = $1 AND id = ANY($2::uuid[]) AND deleted_at IS NOT NULL
+RETURNING id, title
+`
+
+type PurgeDealsParams struct {
+	CompanyID uuid.UUID
+	Ids       []uuid.UUID
+}
+
+type PurgeDealsRow struct {
+	ID    uuid.UUID
+	Title string
+}
+
+// Removes trashed deals for good, with their stage history and activities
+// (ON DELETE CASCADE); the caller has detached calls from those activities.
+func (q *Queries) PurgeDeals(ctx context.Context, arg PurgeDealsParams) ([]PurgeDealsRow, error) {
+	rows, err := q.db.Query(ctx, purgeDeals, arg.CompanyID, arg.Ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []PurgeDealsRow
+	for rows.Next() {
+		var i PurgeDealsRow
+		if err := rows.Scan(&i.ID, &i.Title); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const renumberStage = `-- name: RenumberStage :exec
 UPDATE deals d SET position = r.rn * 1024
 FROM (SELECT x.id, row_number() OVER (ORDER BY x.position, x.id) AS rn
-      FROM deals x WHERE x.company_id = $1 AND x.pipeline_id = $2 AND x.stage_id = $3) r
+      FROM deals x WHERE x.company_id = $1 AND x.pipeline_id = $2 AND x.stage_id = $3
+        AND x.deleted_at IS NULL) r
 WHERE d.company_id = $1 AND d.id = r.id
 `
 
@@ -455,11 +624,124 @@ func (q *Queries) RenumberStage(ctx context.Context, arg RenumberStageParams) er
 	return err
 }
 
+const restoreDeal = `-- name: RestoreDeal :one
+UPDATE deals SET deleted_at = NULL, deleted_by = NULL
+WHERE company_id = $1 AND id = $2 AND deleted_at IS NOT NULL
+RETURNING company_id, id, pipeline_id, stage_id, title, value, currency, contact_id, owner_id, position, status, expected_close_date, closed_at, close_reason, created_at, updated_at, deleted_at, deleted_by
+`
+
+type RestoreDealParams struct {
+	CompanyID uuid.UUID
+	ID        uuid.UUID
+}
+
+func (q *Queries) RestoreDeal(ctx context.Context, arg RestoreDealParams) (Deal, error) {
+	row := q.db.QueryRow(ctx, restoreDeal, arg.CompanyID, arg.ID)
+	var i Deal
+	err := row.Scan(
+		&i.CompanyID,
+		&i.ID,
+		&i.PipelineID,
+		&i.StageID,
+		&i.Title,
+		&i.Value,
+		&i.Currency,
+		&i.ContactID,
+		&i.OwnerID,
+		&i.Position,
+		&i.Status,
+		&i.ExpectedCloseDate,
+		&i.ClosedAt,
+		&i.CloseReason,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.DeletedAt,
+		&i.DeletedBy,
+	)
+	return i, err
+}
+
+const trashDeals = `-- name: TrashDeals :many
+
+UPDATE deals SET deleted_at = $1::timestamptz, deleted_by = $2::uuid
+WHERE company_id = $3 AND id = ANY($4::uuid[]) AND deleted_at IS NULL
+RETURNING company_id, id, pipeline_id, stage_id, title, value, currency, contact_id, owner_id, position, status, expected_close_date, closed_at, close_reason, created_at, updated_at, deleted_at, deleted_by
+`
+
+type TrashDealsParams struct {
+	DeletedAt time.Time
+	DeletedBy *uuid.UUID
+	CompanyID uuid.UUID
+	Ids       []uuid.UUID
+}
+
+// The trash (internal/trash drives it). A trashed deal keeps its stage
+// history, activities and contact link; only the purge removes it.
+func (q *Queries) TrashDeals(ctx context.Context, arg TrashDealsParams) ([]Deal, error) {
+	rows, err := q.db.Query(ctx, trashDeals,
+		arg.DeletedAt,
+		arg.DeletedBy,
+		arg.CompanyID,
+		arg.Ids,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Deal
+	for rows.Next() {
+		var i Deal
+		if err := rows.Scan(
+			&i.CompanyID,
+			&i.ID,
+			&i.PipelineID,
+			&i.StageID,
+			&i.Title,
+			&i.Value,
+			&i.Currency,
+			&i.ContactID,
+			&i.OwnerID,
+			&i.Position,
+			&i.Status,
+			&i.ExpectedCloseDate,
+			&i.ClosedAt,
+			&i.CloseReason,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.DeletedAt,
+			&i.DeletedBy,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const unlinkContactDeals = `-- name: UnlinkContactDeals :exec
+UPDATE deals SET contact_id = NULL, updated_at = now()
+WHERE company_id = $1 AND contact_id = ANY($2::uuid[])
+`
+
+type UnlinkContactDealsParams struct {
+	CompanyID  uuid.UUID
+	ContactIds []uuid.UUID
+}
+
+// Deals (live or trashed) of contacts being purged lose their contact.
+func (q *Queries) UnlinkContactDeals(ctx context.Context, arg UnlinkContactDealsParams) error {
+	_, err := q.db.Exec(ctx, unlinkContactDeals, arg.CompanyID, arg.ContactIds)
+	return err
+}
+
 const updateDeal = `-- name: UpdateDeal :one
 UPDATE deals SET title = $3, value = $4, currency = $5, contact_id = $6, owner_id = $7,
     expected_close_date = $8, close_reason = $9, updated_at = now()
-WHERE company_id = $1 AND id = $2
-RETURNING company_id, id, pipeline_id, stage_id, title, value, currency, contact_id, owner_id, position, status, expected_close_date, closed_at, close_reason, created_at, updated_at
+WHERE company_id = $1 AND id = $2 AND deleted_at IS NULL
+RETURNING company_id, id, pipeline_id, stage_id, title, value, currency, contact_id, owner_id, position, status, expected_close_date, closed_at, close_reason, created_at, updated_at, deleted_at, deleted_by
 `
 
 type UpdateDealParams struct {
@@ -504,6 +786,8 @@ func (q *Queries) UpdateDeal(ctx context.Context, arg UpdateDealParams) (Deal, e
 		&i.CloseReason,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.DeletedAt,
+		&i.DeletedBy,
 	)
 	return i, err
 }

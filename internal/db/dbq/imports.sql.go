@@ -123,7 +123,7 @@ func (q *Queries) DeleteImport(ctx context.Context, arg DeleteImportParams) (str
 const exportCustomFieldKeys = `-- name: ExportCustomFieldKeys :many
 SELECT DISTINCT k::text AS key
 FROM contacts, jsonb_object_keys(custom_fields) AS k
-WHERE company_id = $1
+WHERE company_id = $1 AND deleted_at IS NULL
 ORDER BY 1
 LIMIT $2
 `
@@ -157,8 +157,8 @@ func (q *Queries) ExportCustomFieldKeys(ctx context.Context, arg ExportCustomFie
 const exportDealContacts = `-- name: ExportDealContacts :many
 SELECT id, coalesce(email, '')::text AS email, btrim(first_name || ' ' || last_name)::text AS name
 FROM contacts c
-WHERE c.company_id = $1
-  AND c.id IN (SELECT d.contact_id FROM deals d WHERE d.company_id = $1 AND d.contact_id IS NOT NULL)
+WHERE c.company_id = $1 AND c.deleted_at IS NULL
+  AND c.id IN (SELECT d.contact_id FROM deals d WHERE d.company_id = $1 AND d.contact_id IS NOT NULL AND d.deleted_at IS NULL)
 `
 
 type ExportDealContactsRow struct {
@@ -254,7 +254,7 @@ func (q *Queries) GetImport(ctx context.Context, arg GetImportParams) (Import, e
 }
 
 const importContactsByEmail = `-- name: ImportContactsByEmail :many
-SELECT company_id, id, first_name, last_name, email, phone, company_name, title, tags, owner_id, custom_fields, created_at, updated_at, sort_name FROM contacts WHERE company_id = $1 AND email = ANY($2::text[])
+SELECT company_id, id, first_name, last_name, email, phone, company_name, title, tags, owner_id, custom_fields, created_at, updated_at, sort_name, deleted_at, deleted_by FROM contacts WHERE company_id = $1 AND email = ANY($2::text[]) AND deleted_at IS NULL
 `
 
 type ImportContactsByEmailParams struct {
@@ -288,6 +288,8 @@ func (q *Queries) ImportContactsByEmail(ctx context.Context, arg ImportContactsB
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.SortName,
+			&i.DeletedAt,
+			&i.DeletedBy,
 		); err != nil {
 			return nil, err
 		}

@@ -41,6 +41,18 @@ type ApiToken struct {
 	ExpiresAt   *time.Time
 }
 
+type AuditEvent struct {
+	CompanyID  uuid.UUID
+	ID         uuid.UUID
+	At         time.Time
+	ActorID    *uuid.UUID
+	ActorName  string
+	Action     string
+	EntityType string
+	EntityID   *uuid.UUID
+	Detail     json.RawMessage
+}
+
 type AuditLog struct {
 	ID          uuid.UUID
 	At          time.Time
@@ -105,6 +117,8 @@ type Contact struct {
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 	SortName     *string
+	DeletedAt    *time.Time
+	DeletedBy    *uuid.UUID
 }
 
 type ContactDuplicateDismissal struct {
@@ -140,6 +154,8 @@ type Deal struct {
 	CloseReason       string
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
+	DeletedAt         *time.Time
+	DeletedBy         *uuid.UUID
 }
 
 type DealStageChange struct {

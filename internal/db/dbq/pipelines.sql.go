@@ -14,7 +14,7 @@ import (
 
 const companyStageStats = `-- name: CompanyStageStats :many
 SELECT stage_id, currency, count(*)::bigint AS deals, coalesce(sum(value), 0)::numeric AS total_value
-FROM deals WHERE company_id = $1
+FROM deals WHERE company_id = $1 AND deleted_at IS NULL
 GROUP BY stage_id, currency
 ORDER BY stage_id, currency
 `
@@ -53,7 +53,7 @@ func (q *Queries) CompanyStageStats(ctx context.Context, companyID uuid.UUID) ([
 }
 
 const countDealsInPipeline = `-- name: CountDealsInPipeline :one
-SELECT count(*) FROM deals WHERE company_id = $1 AND pipeline_id = $2
+SELECT count(*) FROM deals WHERE company_id = $1 AND pipeline_id = $2 AND deleted_at IS NULL
 `
 
 type CountDealsInPipelineParams struct {
@@ -345,7 +345,7 @@ func (q *Queries) SetStagePosition(ctx context.Context, arg SetStagePositionPara
 
 const stageStats = `-- name: StageStats :many
 SELECT stage_id, currency, count(*)::bigint AS deals, coalesce(sum(value), 0)::numeric AS total_value
-FROM deals WHERE company_id = $1 AND pipeline_id = $2
+FROM deals WHERE company_id = $1 AND pipeline_id = $2 AND deleted_at IS NULL
 GROUP BY stage_id, currency
 ORDER BY stage_id, currency
 `
@@ -382,6 +382,35 @@ func (q *Queries) StageStats(ctx context.Context, arg StageStatsParams) ([]Stage
 			return nil, err
 		}
 		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const trashedDealsInPipeline = `-- name: TrashedDealsInPipeline :many
+SELECT id FROM deals WHERE company_id = $1 AND pipeline_id = $2 AND deleted_at IS NOT NULL
+`
+
+type TrashedDealsInPipelineParams struct {
+	CompanyID  uuid.UUID
+	PipelineID uuid.UUID
+}
+
+func (q *Queries) TrashedDealsInPipeline(ctx context.Context, arg TrashedDealsInPipelineParams) ([]uuid.UUID, error) {
+	rows, err := q.db.Query(ctx, trashedDealsInPipeline, arg.CompanyID, arg.PipelineID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []uuid.UUID
+	for rows.Next() {
+		var id uuid.UUID
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err

@@ -13,7 +13,7 @@ import (
 )
 
 const contactByPhone = `-- name: ContactByPhone :one
-SELECT id FROM contacts WHERE company_id = $1 AND phone = $2 ORDER BY created_at, id LIMIT 1
+SELECT id FROM contacts WHERE company_id = $1 AND phone = $2 AND deleted_at IS NULL ORDER BY created_at, id LIMIT 1
 `
 
 type ContactByPhoneParams struct {
@@ -21,7 +21,8 @@ type ContactByPhoneParams struct {
 	Phone     *string
 }
 
-// The contact an inbound message is from: the oldest with that number.
+// The contact an inbound message is from: the oldest with that number (a
+// contact in the trash is no one's sender).
 func (q *Queries) ContactByPhone(ctx context.Context, arg ContactByPhoneParams) (uuid.UUID, error) {
 	row := q.db.QueryRow(ctx, contactByPhone, arg.CompanyID, arg.Phone)
 	var id uuid.UUID
@@ -32,7 +33,7 @@ func (q *Queries) ContactByPhone(ctx context.Context, arg ContactByPhoneParams) 
 const contactPhone = `-- name: ContactPhone :one
 
 SELECT id, phone, coalesce(nullif(btrim(first_name || ' ' || last_name), ''), email, phone, '')::text AS name
-FROM contacts WHERE company_id = $1 AND id = $2
+FROM contacts WHERE company_id = $1 AND id = $2 AND deleted_at IS NULL
 `
 
 type ContactPhoneParams struct {
@@ -52,6 +53,40 @@ func (q *Queries) ContactPhone(ctx context.Context, arg ContactPhoneParams) (Con
 	var i ContactPhoneRow
 	err := row.Scan(&i.ID, &i.Phone, &i.Name)
 	return i, err
+}
+
+const contactThreads = `-- name: ContactThreads :many
+SELECT id, phone FROM sms_threads WHERE company_id = $1 AND contact_id = ANY($2::uuid[])
+`
+
+type ContactThreadsParams struct {
+	CompanyID  uuid.UUID
+	ContactIds []uuid.UUID
+}
+
+type ContactThreadsRow struct {
+	ID    uuid.UUID
+	Phone string
+}
+
+func (q *Queries) ContactThreads(ctx context.Context, arg ContactThreadsParams) ([]ContactThreadsRow, error) {
+	rows, err := q.db.Query(ctx, contactThreads, arg.CompanyID, arg.ContactIds)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ContactThreadsRow
+	for rows.Next() {
+		var i ContactThreadsRow
+		if err := rows.Scan(&i.ID, &i.Phone); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const countUnread = `-- name: CountUnread :exec
@@ -93,6 +128,66 @@ func (q *Queries) CreateThread(ctx context.Context, arg CreateThreadParams) (uui
 	var id uuid.UUID
 	err := row.Scan(&id)
 	return id, err
+}
+
+const deleteThread = `-- name: DeleteThread :exec
+DELETE FROM sms_threads WHERE company_id = $1 AND id = $2
+`
+
+type DeleteThreadParams struct {
+	CompanyID uuid.UUID
+	ID        uuid.UUID
+}
+
+func (q *Queries) DeleteThread(ctx context.Context, arg DeleteThreadParams) error {
+	_, err := q.db.Exec(ctx, deleteThread, arg.CompanyID, arg.ID)
+	return err
+}
+
+const detachContactConsents = `-- name: DetachContactConsents :exec
+UPDATE sms_consents SET contact_id = NULL WHERE company_id = $1 AND contact_id = ANY($2::uuid[])
+`
+
+type DetachContactConsentsParams struct {
+	CompanyID  uuid.UUID
+	ContactIds []uuid.UUID
+}
+
+func (q *Queries) DetachContactConsents(ctx context.Context, arg DetachContactConsentsParams) error {
+	_, err := q.db.Exec(ctx, detachContactConsents, arg.CompanyID, arg.ContactIds)
+	return err
+}
+
+const detachContactMessages = `-- name: DetachContactMessages :exec
+
+UPDATE sms_messages SET contact_id = NULL WHERE company_id = $1 AND contact_id = ANY($2::uuid[])
+`
+
+type DetachContactMessagesParams struct {
+	CompanyID  uuid.UUID
+	ContactIds []uuid.UUID
+}
+
+// Detaching a purged contact's texts (sms.DetachContactsTx): the messages
+// and consent records stay, without the contact; its thread becomes the
+// number's thread, or joins the number's thread when there is one already.
+func (q *Queries) DetachContactMessages(ctx context.Context, arg DetachContactMessagesParams) error {
+	_, err := q.db.Exec(ctx, detachContactMessages, arg.CompanyID, arg.ContactIds)
+	return err
+}
+
+const detachThread = `-- name: DetachThread :exec
+UPDATE sms_threads SET contact_id = NULL WHERE company_id = $1 AND id = $2
+`
+
+type DetachThreadParams struct {
+	CompanyID uuid.UUID
+	ID        uuid.UUID
+}
+
+func (q *Queries) DetachThread(ctx context.Context, arg DetachThreadParams) error {
+	_, err := q.db.Exec(ctx, detachThread, arg.CompanyID, arg.ID)
+	return err
 }
 
 const getMessages = `-- name: GetMessages :many
@@ -185,7 +280,7 @@ SELECT t.id, t.contact_id, t.phone, t.last_message_at, t.last_body, t.last_direc
                  ORDER BY s.created_at DESC, s.id DESC LIMIT 1), false)::boolean AS opted_out
 FROM sms_threads t
 LEFT JOIN contacts c ON c.company_id = t.company_id AND c.id = t.contact_id
-WHERE t.company_id = $1 AND t.id = $2
+WHERE t.company_id = $1 AND t.id = $2 AND c.deleted_at IS NULL
 `
 
 type GetThreadParams struct {
@@ -205,6 +300,7 @@ type GetThreadRow struct {
 	OptedOut      bool
 }
 
+// a trashed contact's thread is in the trash with it
 func (q *Queries) GetThread(ctx context.Context, arg GetThreadParams) (GetThreadRow, error) {
 	row := q.db.QueryRow(ctx, getThread, arg.CompanyID, arg.ID)
 	var i GetThreadRow
@@ -513,7 +609,7 @@ SELECT t.id, t.contact_id, t.phone, t.last_message_at, t.last_body, t.last_direc
                  ORDER BY s.created_at DESC, s.id DESC LIMIT 1), false)::boolean AS opted_out
 FROM sms_threads t
 LEFT JOIN contacts c ON c.company_id = t.company_id AND c.id = t.contact_id
-WHERE t.company_id = $1
+WHERE t.company_id = $1 AND c.deleted_at IS NULL
   AND (NOT $2::boolean OR t.unread_count > 0)
   AND (t.last_message_at, t.id) < (coalesce($3::timestamptz, 'infinity'::timestamptz),
                                    coalesce($4::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid))
@@ -631,6 +727,31 @@ func (q *Queries) MarkThreadRead(ctx context.Context, arg MarkThreadReadParams) 
 		return 0, err
 	}
 	return result.RowsAffected(), nil
+}
+
+const mergeThreadInto = `-- name: MergeThreadInto :exec
+WITH f AS (SELECT x.id, x.unread_count, x.last_message_at, x.last_body, x.last_direction
+           FROM sms_threads x WHERE x.company_id = $1 AND x.id = $3),
+     moved AS (UPDATE sms_messages m SET thread_id = $2 WHERE m.company_id = $1 AND m.thread_id = $3)
+UPDATE sms_threads t SET unread_count = t.unread_count + f.unread_count,
+    last_message_at = greatest(t.last_message_at, f.last_message_at),
+    last_body = CASE WHEN f.last_message_at > t.last_message_at THEN f.last_body ELSE t.last_body END,
+    last_direction = CASE WHEN f.last_message_at > t.last_message_at THEN f.last_direction ELSE t.last_direction END
+FROM f
+WHERE t.company_id = $1 AND t.id = $2
+`
+
+type MergeThreadIntoParams struct {
+	CompanyID uuid.UUID
+	IntoID    uuid.UUID
+	FromID    uuid.UUID
+}
+
+// Moves a thread's messages into another, which takes its unread count and,
+// when newer, its preview; the emptied thread is deleted after.
+func (q *Queries) MergeThreadInto(ctx context.Context, arg MergeThreadIntoParams) error {
+	_, err := q.db.Exec(ctx, mergeThreadInto, arg.CompanyID, arg.IntoID, arg.FromID)
+	return err
 }
 
 const messageByIdempotencyKey = `-- name: MessageByIdempotencyKey :one

@@ -5,7 +5,7 @@ SELECT s.id, s.name, s.probability, coalesce(d.currency, '')::text AS currency, 
        coalesce(sum(d.value), 0)::numeric AS value,
        coalesce(sum(d.value * s.probability / 100.0), 0)::numeric AS weighted_value
 FROM pipeline_stages s
-LEFT JOIN deals d ON d.company_id = s.company_id AND d.pipeline_id = s.pipeline_id AND d.stage_id = s.id
+LEFT JOIN deals d ON d.company_id = s.company_id AND d.pipeline_id = s.pipeline_id AND d.stage_id = s.id AND d.deleted_at IS NULL
 WHERE s.company_id = $1 AND s.pipeline_id = $2 AND s.kind = 'open'
 GROUP BY s.id, s.name, s.probability, s.position, d.currency
 ORDER BY s.position, d.currency;
@@ -13,7 +13,7 @@ ORDER BY s.position, d.currency;
 -- name: ClosedBetween :many
 SELECT status, currency, count(*)::bigint AS deals, coalesce(sum(value), 0)::numeric AS value
 FROM deals
-WHERE company_id = $1 AND status IN ('won', 'lost') AND closed_at >= @since AND closed_at < @until
+WHERE company_id = $1 AND status IN ('won', 'lost') AND closed_at >= @since AND closed_at < @until AND deleted_at IS NULL
 GROUP BY status, currency
 ORDER BY status, currency;
 
@@ -21,18 +21,21 @@ ORDER BY status, currency;
 SELECT to_char(closed_at AT TIME ZONE @tz::text, 'YYYY-MM')::text AS month, status, currency,
        count(*)::bigint AS deals, coalesce(sum(value), 0)::numeric AS value
 FROM deals
-WHERE company_id = @company_id AND status IN ('won', 'lost') AND closed_at >= @since
+WHERE company_id = @company_id AND status IN ('won', 'lost') AND closed_at >= @since AND deleted_at IS NULL
 GROUP BY 1, 2, 3
 ORDER BY 1, 2, 3;
 
 -- name: TaskCounts :one
-SELECT count(*) FILTER (WHERE due_at < @day_start)::bigint AS overdue,
-       count(*) FILTER (WHERE due_at >= @day_start AND due_at < @day_end)::bigint AS due_today
-FROM activities
-WHERE company_id = @company_id AND assignee_id = @assignee_id AND type = 'task' AND done_at IS NULL AND due_at < @day_end;
+-- Tasks of a contact or deal in the trash are in the trash with it.
+SELECT count(*) FILTER (WHERE a.due_at < @day_start)::bigint AS overdue,
+       count(*) FILTER (WHERE a.due_at >= @day_start AND a.due_at < @day_end)::bigint AS due_today
+FROM activities a
+WHERE a.company_id = @company_id AND a.assignee_id = @assignee_id AND a.type = 'task' AND a.done_at IS NULL AND a.due_at < @day_end
+  AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.company_id = @company_id AND c.id = a.contact_id AND c.deleted_at IS NOT NULL)
+  AND NOT EXISTS (SELECT 1 FROM deals d WHERE d.company_id = @company_id AND d.id = a.deal_id AND d.deleted_at IS NOT NULL);
 
 -- name: MainCurrency :one
-SELECT coalesce((SELECT currency FROM deals WHERE company_id = $1 GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1), 'USD')::text;
+SELECT coalesce((SELECT currency FROM deals WHERE company_id = $1 AND deleted_at IS NULL GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1), 'USD')::text;
 
 -- name: CompanyTimezone :one
 SELECT timezone FROM companies WHERE id = $1;

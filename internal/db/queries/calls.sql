@@ -36,4 +36,18 @@ FROM calls k
 LEFT JOIN contacts c ON c.company_id = k.company_id AND c.id = k.contact_id
 LEFT JOIN memberships m ON m.company_id = k.company_id AND m.user_id = k.user_id
 LEFT JOIN users u ON u.id = m.user_id
-WHERE k.company_id = @company_id AND k.id = ANY(@ids::uuid[]);
+-- a trashed contact's calls are in the trash with it
+WHERE k.company_id = @company_id AND k.id = ANY(@ids::uuid[]) AND c.deleted_at IS NULL;
+
+-- Detaching purged contacts and deals from calls (calls.DetachTx): the calls
+-- stay in the call log, without the contact, and without the note activity
+-- that goes with the contact or deal.
+
+-- name: DetachContactCalls :exec
+UPDATE calls SET contact_id = NULL, updated_at = now() WHERE company_id = @company_id AND contact_id = ANY(@contact_ids::uuid[]);
+
+-- name: DetachCallActivities :exec
+UPDATE calls k SET activity_id = NULL, updated_at = now()
+WHERE k.company_id = @company_id AND k.activity_id IN (
+    SELECT a.id FROM activities a
+    WHERE a.company_id = @company_id AND (a.contact_id = ANY(@contact_ids::uuid[]) OR a.deal_id = ANY(@deal_ids::uuid[])));

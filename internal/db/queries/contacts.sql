@@ -4,20 +4,22 @@ INSERT INTO contacts (company_id, id, first_name, last_name, email, phone, compa
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 RETURNING *;
 
+-- Every read and write of a contact below sees only live contacts
+-- (deleted_at IS NULL); the trash has its own queries at the end.
+
 -- name: GetContact :one
-SELECT * FROM contacts WHERE company_id = $1 AND id = $2;
+SELECT * FROM contacts WHERE company_id = $1 AND id = $2 AND deleted_at IS NULL;
 
 -- name: UpdateContact :one
 UPDATE contacts SET first_name = $3, last_name = $4, email = $5, phone = $6, company_name = $7,
     title = $8, tags = $9, owner_id = $10, custom_fields = $11, updated_at = now()
-WHERE company_id = $1 AND id = $2
+WHERE company_id = $1 AND id = $2 AND deleted_at IS NULL
 RETURNING *;
 
--- name: DeleteContact :execrows
-DELETE FROM contacts WHERE company_id = $1 AND id = $2;
-
--- name: DeleteContacts :execrows
-DELETE FROM contacts WHERE company_id = $1 AND id = ANY(@ids::uuid[]);
+-- name: DeleteMergedContact :execrows
+-- A merge's duplicate, whose deals, activities, texts and calls have moved
+-- to the survivor, goes for good (deleting a contact otherwise trashes it).
+DELETE FROM contacts WHERE company_id = $1 AND id = $2 AND deleted_at IS NULL;
 
 -- name: RetagContacts :execrows
 -- Adds then removes tags on many contacts, keeping each tag once and sorted.
@@ -25,19 +27,19 @@ UPDATE contacts SET tags = ARRAY(
         SELECT DISTINCT t FROM unnest(tags || @add_tags::text[]) AS t
         WHERE NOT (t = ANY(@remove_tags::text[])) ORDER BY t),
     updated_at = now()
-WHERE company_id = $1 AND id = ANY(@ids::uuid[]);
+WHERE company_id = $1 AND id = ANY(@ids::uuid[]) AND deleted_at IS NULL;
 
 -- name: ListContactTags :many
 SELECT t::text AS tag, count(*) AS contacts
 FROM contacts, unnest(tags) AS t
-WHERE company_id = $1
+WHERE company_id = $1 AND deleted_at IS NULL
 GROUP BY t ORDER BY t;
 
 -- name: DuplicatesByPhone :many
 SELECT a.id AS a_id, b.id AS b_id
 FROM contacts a
-JOIN contacts b ON b.company_id = a.company_id AND b.phone = a.phone AND a.id < b.id
-WHERE a.company_id = $1 AND a.phone IS NOT NULL
+JOIN contacts b ON b.company_id = a.company_id AND b.phone = a.phone AND a.id < b.id AND b.deleted_at IS NULL
+WHERE a.company_id = $1 AND a.phone IS NOT NULL AND a.deleted_at IS NULL
   AND NOT EXISTS (SELECT 1 FROM contact_duplicate_dismissals d WHERE d.company_id = $1 AND d.a_id = a.id AND d.b_id = b.id)
 ORDER BY a.id, b.id
 LIMIT $2;
@@ -59,15 +61,15 @@ WITH groups AS (
 )
 SELECT p.a_id, p.b_id, similarity(ca.sort_name, cb.sort_name)::float8 AS score
 FROM pairs p
-JOIN contacts ca ON ca.company_id = @company_id AND ca.id = p.a_id
-JOIN contacts cb ON cb.company_id = @company_id AND cb.id = p.b_id
+JOIN contacts ca ON ca.company_id = @company_id AND ca.id = p.a_id AND ca.deleted_at IS NULL
+JOIN contacts cb ON cb.company_id = @company_id AND cb.id = p.b_id AND cb.deleted_at IS NULL
 WHERE similarity(ca.sort_name, cb.sort_name) >= @threshold::float8
   AND NOT EXISTS (SELECT 1 FROM contact_duplicate_dismissals d WHERE d.company_id = @company_id AND d.a_id = p.a_id AND d.b_id = p.b_id)
 ORDER BY score DESC, p.a_id, p.b_id
 LIMIT @max_pairs;
 
 -- name: GetContactsByIDs :many
-SELECT * FROM contacts WHERE company_id = $1 AND id = ANY(@ids::uuid[]);
+SELECT * FROM contacts WHERE company_id = $1 AND id = ANY(@ids::uuid[]) AND deleted_at IS NULL;
 
 -- name: MoveContactDeals :execrows
 UPDATE deals SET contact_id = @survivor_id, updated_at = now()
@@ -153,3 +155,72 @@ ON CONFLICT (company_id, a_id, b_id) DO NOTHING;
 
 -- name: UndoDismissDuplicate :execrows
 DELETE FROM contact_duplicate_dismissals WHERE company_id = @company_id AND a_id = @a_id AND b_id = @b_id;
+
+-- name: JoinPhoneThread :execrows
+-- A contact back from the trash whose number texted meanwhile (into a
+-- thread of the number's own: a trashed contact is no one's sender) takes
+-- that thread's messages into its own thread, with its unread count and,
+-- when newer, its preview. Nothing happens unless both threads exist.
+WITH c AS (SELECT x.id FROM sms_threads x WHERE x.company_id = @company_id AND x.contact_id = @contact_id::uuid),
+     p AS (SELECT y.id, y.unread_count, y.last_message_at, y.last_body, y.last_direction
+           FROM sms_threads y WHERE y.company_id = @company_id AND y.phone = @phone::text AND y.contact_id IS NULL),
+     moved AS (UPDATE sms_messages m SET thread_id = (SELECT c.id FROM c)
+               WHERE m.company_id = @company_id AND m.thread_id = (SELECT p.id FROM p) AND EXISTS (SELECT 1 FROM c))
+UPDATE sms_threads t SET unread_count = t.unread_count + p.unread_count,
+    last_message_at = greatest(t.last_message_at, p.last_message_at),
+    last_body = CASE WHEN p.last_message_at > t.last_message_at THEN p.last_body ELSE t.last_body END,
+    last_direction = CASE WHEN p.last_message_at > t.last_message_at THEN p.last_direction ELSE t.last_direction END
+FROM p
+WHERE t.company_id = @company_id AND t.id = (SELECT c.id FROM c);
+
+-- name: DeletePhoneThread :exec
+-- The number's thread emptied by JoinPhoneThread.
+DELETE FROM sms_threads t
+WHERE t.company_id = @company_id AND t.phone = @phone::text AND t.contact_id IS NULL
+  AND NOT EXISTS (SELECT 1 FROM sms_messages m WHERE m.company_id = @company_id AND m.thread_id = t.id);
+
+-- The trash (internal/trash drives it). A trashed contact keeps its rows
+-- and links; only the purge removes it, after its texts, calls and deals
+-- have been detached explicitly (no ON DELETE SET NULL is relied on).
+
+-- name: TrashContacts :many
+UPDATE contacts SET deleted_at = @deleted_at::timestamptz, deleted_by = sqlc.narg(deleted_by)::uuid
+WHERE company_id = @company_id AND id = ANY(@ids::uuid[]) AND deleted_at IS NULL
+RETURNING *;
+
+-- name: LockTrashedContact :one
+SELECT * FROM contacts WHERE company_id = $1 AND id = $2 AND deleted_at IS NOT NULL FOR UPDATE;
+
+-- name: RestoreContact :one
+-- Its email may have been taken meanwhile: contacts_email_key refuses it.
+UPDATE contacts SET deleted_at = NULL, deleted_by = NULL
+WHERE company_id = $1 AND id = $2 AND deleted_at IS NOT NULL
+RETURNING *;
+
+-- name: ListTrashedContacts :many
+-- Newest first, a keyset page over contacts_trash_idx.
+SELECT c.id, c.first_name, c.last_name, c.email, c.phone, c.company_name, c.deleted_at::timestamptz AS deleted_at, c.deleted_by,
+       coalesce(u.name, '')::text AS deleted_by_name
+FROM contacts c
+LEFT JOIN memberships m ON m.company_id = c.company_id AND m.user_id = c.deleted_by
+LEFT JOIN users u ON u.id = m.user_id
+WHERE c.company_id = @company_id AND c.deleted_at IS NOT NULL
+  AND (c.deleted_at, c.id) < (coalesce(sqlc.narg(before_at)::timestamptz, 'infinity'::timestamptz),
+                              coalesce(sqlc.narg(before_id)::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid))
+ORDER BY c.deleted_at DESC, c.id DESC
+LIMIT @lim;
+
+-- name: ExpiredContacts :many
+-- The oldest trashed contacts deleted before the cutoff, a batch at a time.
+SELECT id FROM contacts
+WHERE company_id = @company_id AND deleted_at IS NOT NULL AND deleted_at < @before::timestamptz
+ORDER BY deleted_at, id
+LIMIT @lim;
+
+-- name: PurgeContacts :many
+-- Removes trashed contacts for good. Their activities, search terms and
+-- duplicate dismissals go with them (ON DELETE CASCADE); the caller has
+-- detached their texts, calls, consent records and deals first.
+DELETE FROM contacts
+WHERE company_id = @company_id AND id = ANY(@ids::uuid[]) AND deleted_at IS NOT NULL
+RETURNING id, first_name, last_name, email, phone;

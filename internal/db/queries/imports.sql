@@ -61,7 +61,7 @@ LIMIT @max_rows;
 -- name: ImportContactsByEmail :many
 -- The company's contacts with these emails: an import's duplicate check for
 -- a batch of rows, and the contacts its deals link to.
-SELECT * FROM contacts WHERE company_id = @company_id AND email = ANY(@emails::text[]);
+SELECT * FROM contacts WHERE company_id = @company_id AND email = ANY(@emails::text[]) AND deleted_at IS NULL;
 
 -- name: ExportDealContacts :many
 -- The email and name of every contact that has a deal, for the deals
@@ -69,14 +69,14 @@ SELECT * FROM contacts WHERE company_id = @company_id AND email = ANY(@emails::t
 -- reads these first).
 SELECT id, coalesce(email, '')::text AS email, btrim(first_name || ' ' || last_name)::text AS name
 FROM contacts c
-WHERE c.company_id = @company_id
-  AND c.id IN (SELECT d.contact_id FROM deals d WHERE d.company_id = @company_id AND d.contact_id IS NOT NULL);
+WHERE c.company_id = @company_id AND c.deleted_at IS NULL
+  AND c.id IN (SELECT d.contact_id FROM deals d WHERE d.company_id = @company_id AND d.contact_id IS NOT NULL AND d.deleted_at IS NULL);
 
 -- name: ExportCustomFieldKeys :many
 -- The custom field names in use, for the contacts export's columns.
 SELECT DISTINCT k::text AS key
 FROM contacts, jsonb_object_keys(custom_fields) AS k
-WHERE company_id = @company_id
+WHERE company_id = @company_id AND deleted_at IS NULL
 ORDER BY 1
 LIMIT @max_keys;
 

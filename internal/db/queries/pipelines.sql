@@ -45,16 +45,19 @@ DELETE FROM pipeline_stages WHERE company_id = $1 AND id = $2;
 -- Deal count and total value per stage and currency (currencies are never
 -- added together).
 SELECT stage_id, currency, count(*)::bigint AS deals, coalesce(sum(value), 0)::numeric AS total_value
-FROM deals WHERE company_id = $1 AND pipeline_id = $2
+FROM deals WHERE company_id = $1 AND pipeline_id = $2 AND deleted_at IS NULL
 GROUP BY stage_id, currency
 ORDER BY stage_id, currency;
 
 -- name: CountDealsInPipeline :one
-SELECT count(*) FROM deals WHERE company_id = $1 AND pipeline_id = $2;
+SELECT count(*) FROM deals WHERE company_id = $1 AND pipeline_id = $2 AND deleted_at IS NULL;
+
+-- name: TrashedDealsInPipeline :many
+SELECT id FROM deals WHERE company_id = $1 AND pipeline_id = $2 AND deleted_at IS NOT NULL;
 
 -- name: CompanyStageStats :many
 -- StageStats for every pipeline of the company at once.
 SELECT stage_id, currency, count(*)::bigint AS deals, coalesce(sum(value), 0)::numeric AS total_value
-FROM deals WHERE company_id = $1
+FROM deals WHERE company_id = $1 AND deleted_at IS NULL
 GROUP BY stage_id, currency
 ORDER BY stage_id, currency;

@@ -2,11 +2,12 @@
 
 -- name: ContactPhone :one
 SELECT id, phone, coalesce(nullif(btrim(first_name || ' ' || last_name), ''), email, phone, '')::text AS name
-FROM contacts WHERE company_id = $1 AND id = $2;
+FROM contacts WHERE company_id = $1 AND id = $2 AND deleted_at IS NULL;
 
 -- name: ContactByPhone :one
--- The contact an inbound message is from: the oldest with that number.
-SELECT id FROM contacts WHERE company_id = $1 AND phone = $2 ORDER BY created_at, id LIMIT 1;
+-- The contact an inbound message is from: the oldest with that number (a
+-- contact in the trash is no one's sender).
+SELECT id FROM contacts WHERE company_id = $1 AND phone = $2 AND deleted_at IS NULL ORDER BY created_at, id LIMIT 1;
 
 -- name: ThreadForContact :one
 SELECT id FROM sms_threads WHERE company_id = $1 AND contact_id = $2;
@@ -38,7 +39,8 @@ SELECT t.id, t.contact_id, t.phone, t.last_message_at, t.last_body, t.last_direc
                  ORDER BY s.created_at DESC, s.id DESC LIMIT 1), false)::boolean AS opted_out
 FROM sms_threads t
 LEFT JOIN contacts c ON c.company_id = t.company_id AND c.id = t.contact_id
-WHERE t.company_id = $1 AND t.id = $2;
+-- a trashed contact's thread is in the trash with it
+WHERE t.company_id = $1 AND t.id = $2 AND c.deleted_at IS NULL;
 
 -- name: ListThreads :many
 SELECT t.id, t.contact_id, t.phone, t.last_message_at, t.last_body, t.last_direction, t.unread_count,
@@ -47,7 +49,7 @@ SELECT t.id, t.contact_id, t.phone, t.last_message_at, t.last_body, t.last_direc
                  ORDER BY s.created_at DESC, s.id DESC LIMIT 1), false)::boolean AS opted_out
 FROM sms_threads t
 LEFT JOIN contacts c ON c.company_id = t.company_id AND c.id = t.contact_id
-WHERE t.company_id = @company_id
+WHERE t.company_id = @company_id AND c.deleted_at IS NULL
   AND (NOT @unread_only::boolean OR t.unread_count > 0)
   AND (t.last_message_at, t.id) < (coalesce(sqlc.narg(before_at)::timestamptz, 'infinity'::timestamptz),
                                    coalesce(sqlc.narg(before_id)::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid))
@@ -117,3 +119,35 @@ WHERE s.company_id = @company_id
   AND (sqlc.narg(id)::uuid IS NULL OR s.id = sqlc.narg(id)::uuid)
 ORDER BY s.created_at DESC, s.id DESC
 LIMIT 200;
+
+-- Detaching a purged contact's texts (sms.DetachContactsTx): the messages
+-- and consent records stay, without the contact; its thread becomes the
+-- number's thread, or joins the number's thread when there is one already.
+
+-- name: DetachContactMessages :exec
+UPDATE sms_messages SET contact_id = NULL WHERE company_id = @company_id AND contact_id = ANY(@contact_ids::uuid[]);
+
+-- name: DetachContactConsents :exec
+UPDATE sms_consents SET contact_id = NULL WHERE company_id = @company_id AND contact_id = ANY(@contact_ids::uuid[]);
+
+-- name: ContactThreads :many
+SELECT id, phone FROM sms_threads WHERE company_id = @company_id AND contact_id = ANY(@contact_ids::uuid[]);
+
+-- name: DetachThread :exec
+UPDATE sms_threads SET contact_id = NULL WHERE company_id = @company_id AND id = @id;
+
+-- name: MergeThreadInto :exec
+-- Moves a thread's messages into another, which takes its unread count and,
+-- when newer, its preview; the emptied thread is deleted after.
+WITH f AS (SELECT x.id, x.unread_count, x.last_message_at, x.last_body, x.last_direction
+           FROM sms_threads x WHERE x.company_id = @company_id AND x.id = @from_id),
+     moved AS (UPDATE sms_messages m SET thread_id = @into_id WHERE m.company_id = @company_id AND m.thread_id = @from_id)
+UPDATE sms_threads t SET unread_count = t.unread_count + f.unread_count,
+    last_message_at = greatest(t.last_message_at, f.last_message_at),
+    last_body = CASE WHEN f.last_message_at > t.last_message_at THEN f.last_body ELSE t.last_body END,
+    last_direction = CASE WHEN f.last_message_at > t.last_message_at THEN f.last_direction ELSE t.last_direction END
+FROM f
+WHERE t.company_id = @company_id AND t.id = @into_id;
+
+-- name: DeleteThread :exec
+DELETE FROM sms_threads WHERE company_id = @company_id AND id = @id;

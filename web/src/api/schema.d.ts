@@ -194,6 +194,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/audit-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The company's audit trail
+         * @description Who did what to which record, newest first: deletes, restores and purges, account changes. Admins and owners only.
+         */
+        get: operations["listAuditEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/invites/{token}": {
         parameters: {
             query?: never;
@@ -643,7 +663,7 @@ export interface paths {
         put?: never;
         /**
          * Delete many contacts
-         * @description Ids that are not the company's are skipped.
+         * @description Moves them to the trash for 30 days; ids that are not the company's live contacts are skipped. Admins and owners only.
          */
         post: operations["bulkDeleteContacts"];
         delete?: never;
@@ -737,7 +757,10 @@ export interface paths {
         get: operations["getContact"];
         put?: never;
         post?: never;
-        /** Delete a contact */
+        /**
+         * Delete a contact
+         * @description Moves the contact to the trash for 30 days, with its activities, texts, calls and deal links; POST /api/trash/contact/{id}/restore brings it back.
+         */
         delete: operations["deleteContact"];
         options?: never;
         head?: never;
@@ -864,7 +887,10 @@ export interface paths {
         get: operations["getDeal"];
         put?: never;
         post?: never;
-        /** Delete a deal */
+        /**
+         * Delete a deal
+         * @description Moves the deal to the trash for 30 days, with its stage history and activities; POST /api/trash/deal/{id}/restore brings it back.
+         */
         delete: operations["deleteDeal"];
         options?: never;
         head?: never;
@@ -1121,7 +1147,7 @@ export interface paths {
         post?: never;
         /**
          * Delete an empty pipeline
-         * @description Admins and owners only.
+         * @description 409 while it holds deals; its deals in the trash are deleted for good with it. Admins and owners only.
          */
         delete: operations["deletePipeline"];
         options?: never;
@@ -1369,6 +1395,66 @@ export interface paths {
         put?: never;
         /** Mark a conversation read */
         post: operations["markSMSThreadRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/trash": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the trash
+         * @description Deleted contacts or deals, most recently deleted first; each is deleted for good at purge_at, 30 days after it was deleted. Admins and owners only.
+         */
+        get: operations["listTrash"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/trash/{type}/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete forever
+         * @description Deletes a record in the trash for good, now. A contact's texts and calls stay, without the contact (the conversation falls back to the phone number). Admins and owners only.
+         */
+        delete: operations["deleteTrashItem"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/trash/{type}/{id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore from the trash
+         * @description Brings a contact back with its activities, texts, calls and deal links, or a deal with its stage history and activities. Admins restore anything; members what they deleted themselves (403 otherwise). 409 when a live contact has taken the contact's email since.
+         */
+        post: operations["restoreTrashItem"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1738,6 +1824,29 @@ export interface components {
              * @enum {string}
              */
             type?: "task" | "note" | "call" | "meeting";
+        };
+        AuditEntry: {
+            /** @description What happened, such as contact.deleted, contact.restored, contact.purged, deal.deleted. */
+            action: string;
+            /** @description The member who did it; null for the server itself. */
+            actor_id: string | null;
+            /** @description The actor's name at the time. */
+            actor_name: string;
+            /** Format: date-time */
+            at: string;
+            /** @description A short description that outlives the record, such as its name. */
+            detail: {
+                [key: string]: unknown;
+            };
+            entity_id: string | null;
+            /** @description The kind of record, such as contact or deal; empty for none. */
+            entity_type: string;
+            id: string;
+        };
+        AuditPage: {
+            items: components["schemas"]["AuditEntry"][] | null;
+            /** @description Pass as ?cursor= for the next page; empty on the last page. */
+            next_cursor: string;
         };
         Board: {
             /** @description Every deal of the pipeline, ordered by stage and position. */
@@ -2828,6 +2937,40 @@ export interface components {
             deals: number;
             value: string;
         };
+        TrashItem: {
+            /** @description A deal's currency (ISO 4217). */
+            currency?: string;
+            /** Format: date-time */
+            deleted_at: string;
+            deleted_by: string | null;
+            /** @description Empty when that member has left the company. */
+            deleted_by_name: string;
+            /** @description A contact's email and company, or a deal's value and currency. */
+            description: string;
+            id: string;
+            /** @description A contact's name (else email or phone), or a deal's title. */
+            name: string;
+            /**
+             * Format: date-time
+             * @description When it is deleted for good.
+             */
+            purge_at: string;
+            /** @enum {string} */
+            type: "contact" | "deal";
+            /** @description A deal's value, exact decimal money such as 1250.00. */
+            value?: string;
+        };
+        TrashPage: {
+            items: components["schemas"]["TrashItem"][] | null;
+            /** @description Pass as ?cursor= for the next page; empty on the last page. */
+            next_cursor: string;
+        };
+        TrashRestored: {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            type: "contact" | "deal";
+        };
         TwilioCheck: {
             /** Format: date-time */
             at: string;
@@ -3663,6 +3806,71 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    listAuditEvents: {
+        parameters: {
+            query?: {
+                /** @description Only this action, such as contact.deleted. */
+                action?: string;
+                /** @description Only events about this kind of record, such as contact or deal. */
+                entity_type?: string;
+                /** @description Only events about this record (with entity_type). */
+                entity_id?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5238,6 +5446,15 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8241,6 +8458,211 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    listTrash: {
+        parameters: {
+            query?: {
+                type?: "contact" | "deal";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrashPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    deleteTrashItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description contact or deal. */
+                type: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    restoreTrashItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description contact or deal. */
+                type: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrashRestored"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -10,10 +10,12 @@ import {
   IconReportMoney,
   IconSettings,
   IconShieldCheck,
+  IconTrash,
 } from '@tabler/icons-react';
 import { Suspense } from 'react';
 import { Link, Outlet, useLocation } from 'react-router';
 import { useUnreadCount } from '../api/phone';
+import { isAdmin } from '../api/queries';
 import { ColorSchemeToggle } from './ColorSchemeToggle';
 import { CompanySwitcher } from './CompanySwitcher';
 import { GlobalSearch, SearchButton } from './GlobalSearch';
@@ -47,6 +49,7 @@ export function AppLayout() {
     { to: '/activities', label: 'Activities', icon: IconChecklist },
     { to: '/sms', label: 'SMS', icon: IconMessages, badge: unread.data ?? 0 },
     { to: '/calls', label: 'Calls', icon: IconPhone },
+    ...(isAdmin(me.role) ? [{ to: '/trash', label: 'Trash', icon: IconTrash }] : []),
     { to: '/settings', label: 'Settings', icon: IconSettings },
     ...(me.user.is_platform_admin ? [{ to: '/admin', label: 'Admin', icon: IconShieldCheck }] : []),
   ];

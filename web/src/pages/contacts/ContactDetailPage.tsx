@@ -8,8 +8,10 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { api, call } from '../../api/client';
 import { isApiError } from '../../api/errors';
 import { keys, useContact, useTags } from '../../api/queries';
+import { refreshAfterTrash } from '../../api/trash';
 import type { Contact } from '../../api/types';
-import { notifyError, notifySuccess, notifyUndoable } from '../../components/notify';
+import { notifyError } from '../../components/notify';
+import { useUndoDelete } from '../../components/undoDelete';
 import { CallButton, TextButton } from '../../components/phone';
 import { EmptyState, ErrorState, PageLoader } from '../../components/States';
 import { Timeline } from '../../components/Timeline';
@@ -78,44 +80,15 @@ function ContactView({ contact }: { contact: Contact }) {
       : (owners.users.find((u) => u.id === contact.owner_id)?.name ?? 'A former teammate')
     : null;
 
-  const restore = useMutation({
-    mutationFn: (c: Contact) =>
-      call(
-        api.POST('/api/contacts', {
-          body: {
-            first_name: c.first_name,
-            last_name: c.last_name,
-            email: c.email ?? '',
-            phone: c.phone ?? '',
-            company_name: c.company_name,
-            title: c.title,
-            tags: c.tags,
-            owner_id: c.owner_id ?? '',
-            custom_fields: c.custom_fields,
-          },
-        }),
-      ),
-    onSuccess: (c) => {
-      qc.invalidateQueries({ queryKey: keys.contacts });
-      notifySuccess(
-        <>
-          {fullName(c)} was restored.{' '}
-          <Anchor component={Link} to={`/contacts/${c.id}`} size="sm">
-            Open
-          </Anchor>
-        </>,
-      );
-    },
-    onError: (err) => notifyError(err, 'Could not restore the contact'),
-  });
+  const undoDelete = useUndoDelete();
 
   const remove = useMutation({
     mutationFn: () => call(api.DELETE('/api/contacts/{id}', { params: { path: { id: contact.id } } })),
     onSuccess: () => {
       qc.removeQueries({ queryKey: keys.contact(contact.id) });
-      qc.invalidateQueries({ queryKey: keys.contacts });
+      refreshAfterTrash(qc);
       navigate('/contacts', { replace: true });
-      notifyUndoable(`deleted-${contact.id}`, `${name} was deleted.`, () => restore.mutate(contact), 8000);
+      undoDelete('contact', [contact.id], `${name} was deleted.`);
     },
     onError: (err) => notifyError(err, 'Could not delete the contact'),
   });
@@ -123,7 +96,12 @@ function ContactView({ contact }: { contact: Contact }) {
   const confirmDelete = () =>
     modals.openConfirmModal({
       title: `Delete ${name}?`,
-      children: <Text size="sm">This removes the contact and its details for everyone in {me.company.name}.</Text>,
+      children: (
+        <Text size="sm">
+          The contact leaves every list in {me.company.name}, with its activities, texts and calls. It stays in the trash for 30 days, where admins
+          can restore it.
+        </Text>
+      ),
       labels: { confirm: 'Delete contact', cancel: 'Cancel' },
       confirmProps: { color: 'red' },
       onConfirm: () => remove.mutate(),

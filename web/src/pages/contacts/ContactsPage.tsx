@@ -39,10 +39,12 @@ import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, call } from '../../api/client';
 import { contactsExportUrl } from '../../api/imports';
-import { keys, useContactList, useTags } from '../../api/queries';
+import { isAdmin, useContactList, useTags } from '../../api/queries';
+import { refreshAfterTrash } from '../../api/trash';
 import type { Contact, ContactSort, SortOrder } from '../../api/types';
 import { FilterToggle } from '../../components/FilterBar';
-import { notifyError, notifySuccess } from '../../components/notify';
+import { notifyError } from '../../components/notify';
+import { useUndoDelete } from '../../components/undoDelete';
 import { PageHeader } from '../../components/PageHeader';
 import { EmptyState, ErrorState } from '../../components/States';
 import { useSession } from '../../components/session';
@@ -124,12 +126,13 @@ export function ContactsPage() {
     if (entry?.isIntersecting && hasNextPage && !isFetchingNextPage) fetchNextPage();
   }, [entry?.isIntersecting, hasNextPage, isFetchingNextPage, fetchNextPage]);
 
+  const undoDelete = useUndoDelete();
   const bulkDelete = useMutation({
-    mutationFn: (ids: string[]) => call(api.POST('/api/contacts/bulk-delete', { body: { ids } })),
+    mutationFn: (ids: string[]) => call(api.POST('/api/contacts/bulk-delete', { body: { ids } })).then((res) => ({ ...res, ids })),
     onSuccess: (res) => {
       setSelected(new Set());
-      qc.invalidateQueries({ queryKey: keys.contacts });
-      notifySuccess(`Deleted ${plural(res.deleted, 'contact')}.`);
+      refreshAfterTrash(qc);
+      undoDelete('contact', res.ids, `Deleted ${plural(res.deleted, 'contact')}.`);
     },
     onError: (err) => notifyError(err, 'Could not delete contacts'),
   });
@@ -138,7 +141,10 @@ export function ContactsPage() {
     modals.openConfirmModal({
       title: `Delete ${plural(selectedIds.length, 'contact')}?`,
       children: (
-        <Text size="sm">The selected contacts and their details will be removed for everyone in {me.company.name}. This cannot be undone.</Text>
+        <Text size="sm">
+          The selected contacts leave every list in {me.company.name}, with their activities, texts and calls. They stay in the trash for 30 days,
+          where admins can restore them.
+        </Text>
       ),
       labels: { confirm: 'Delete', cancel: 'Cancel' },
       confirmProps: { color: 'red' },
@@ -296,16 +302,19 @@ export function ContactsPage() {
               <Button size="xs" variant="default" leftSection={<IconTag size={14} />} onClick={tagModal.open}>
                 Tag
               </Button>
-              <Button
-                size="xs"
-                color="red"
-                variant="light"
-                leftSection={<IconTrash size={14} />}
-                onClick={confirmBulkDelete}
-                loading={bulkDelete.isPending}
-              >
-                Delete
-              </Button>
+              {/* Deleting many at once is for admins (the server answers 403 to members). */}
+              {isAdmin(me.role) && (
+                <Button
+                  size="xs"
+                  color="red"
+                  variant="light"
+                  leftSection={<IconTrash size={14} />}
+                  onClick={confirmBulkDelete}
+                  loading={bulkDelete.isPending}
+                >
+                  Delete
+                </Button>
+              )}
               <Tooltip label="Clear selection">
                 <ActionIcon variant="subtle" color="gray" onClick={() => setSelected(new Set())} aria-label="Clear selection">
                   <IconX size={16} />

@@ -23,7 +23,9 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { api, call } from '../../api/client';
 import { errorMessage, fieldErrors, isApiError } from '../../api/errors';
 import { dealKeys, useDeal, usePipelines, type Deal, type DealPatch, type Pipeline, type Stage } from '../../api/deals';
+import { refreshAfterTrash } from '../../api/trash';
 import { notifyError, notifySuccess } from '../../components/notify';
+import { useUndoDelete } from '../../components/undoDelete';
 import { ContactPhoneButtons } from '../../components/phone';
 import { EmptyState, ErrorState, PageLoader } from '../../components/States';
 import { Timeline } from '../../components/Timeline';
@@ -208,15 +210,14 @@ function DealView({ deal }: { deal: Deal }) {
   });
   const save = (body: DealPatch) => patch.mutateAsync(body);
 
+  const undoDelete = useUndoDelete();
   const remove = useMutation({
     mutationFn: () => call(api.DELETE('/api/deals/{id}', { params: { path: { id: deal.id } } })),
     onSuccess: () => {
       qc.removeQueries({ queryKey: dealKeys.deal(deal.id) });
-      qc.invalidateQueries({ queryKey: dealKeys.deals });
-      qc.invalidateQueries({ queryKey: dealKeys.pipelines });
-      qc.invalidateQueries({ queryKey: dealKeys.dashboards });
+      refreshAfterTrash(qc);
       navigate(`/deals${pipeline ? `?pipeline=${pipeline.id}` : ''}`, { replace: true });
-      notifySuccess(`“${deal.title}” was deleted.`);
+      undoDelete('deal', [deal.id], `“${deal.title}” was deleted.`);
     },
     onError: (err) => notifyError(err, 'Could not delete the deal'),
   });
@@ -224,7 +225,12 @@ function DealView({ deal }: { deal: Deal }) {
   const confirmDelete = () =>
     modals.openConfirmModal({
       title: `Delete “${deal.title}”?`,
-      children: <Text size="sm">The deal and its stage history are removed for everyone in {me.company.name}. This cannot be undone.</Text>,
+      children: (
+        <Text size="sm">
+          The deal leaves the board and every list in {me.company.name}, with its stage history and activities. It stays in the trash for 30 days,
+          where admins can restore it.
+        </Text>
+      ),
       labels: { confirm: 'Delete deal', cancel: 'Cancel' },
       confirmProps: { color: 'red' },
       onConfirm: () => remove.mutate(),

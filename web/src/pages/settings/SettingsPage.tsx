@@ -1,10 +1,12 @@
 import { Tabs } from '@mantine/core';
-import { IconBuilding, IconKey, IconLayoutKanban, IconMailForward, IconPhone, IconUsers } from '@tabler/icons-react';
+import { IconBuilding, IconHistory, IconKey, IconLayoutKanban, IconMailForward, IconPhone, IconUsers } from '@tabler/icons-react';
+import { useEffect } from 'react';
 import { Navigate, useNavigate, useParams } from 'react-router';
 import { isAdmin } from '../../api/queries';
 import { PageHeader } from '../../components/PageHeader';
 import { useSession } from '../../components/session';
 import { ApiTokensTab } from './ApiTokensTab';
+import { AuditTrailTab } from './AuditTrailTab';
 import { CompanyTab } from './CompanyTab';
 import { InvitesTab } from './InvitesTab';
 import { PhoneTab } from './PhoneTab';
@@ -18,6 +20,7 @@ const TABS = [
   { value: 'users', label: 'Users', icon: IconUsers, admin: true },
   { value: 'invites', label: 'Invites', icon: IconMailForward, admin: true },
   { value: 'tokens', label: 'API tokens', icon: IconKey, admin: true },
+  { value: 'audit', label: 'Audit trail', icon: IconHistory, admin: true },
 ] as const;
 
 /** SettingsPage holds the company profile and, for admins and owners, team and token management. */
@@ -27,6 +30,10 @@ export function SettingsPage() {
   const navigate = useNavigate();
   const admin = isAdmin(me.role);
   const tabs = TABS.filter((t) => admin || !t.admin);
+  // On a phone the tab strip scrolls sideways: keep the open tab in view.
+  useEffect(() => {
+    document.querySelector('.crm-tabs [role="tab"][aria-selected="true"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [tab]);
   if (!tabs.some((t) => t.value === tab)) return <Navigate to="/settings/company" replace />;
 
   return (
@@ -66,6 +73,9 @@ export function SettingsPage() {
             </Tabs.Panel>
             <Tabs.Panel value="tokens">
               <ApiTokensTab />
+            </Tabs.Panel>
+            <Tabs.Panel value="audit">
+              <AuditTrailTab />
             </Tabs.Panel>
           </>
         )}
