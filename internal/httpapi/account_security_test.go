@@ -1,7 +1,6 @@
 package httpapi_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -9,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/pquerna/otp/totp"
 
 	"github.com/salescrm/crm/internal/apitest"
@@ -17,21 +15,6 @@ import (
 )
 
 const pw = "correct horse battery"
-
-// superExec runs a statement as the superuser: for moving time (a session's
-// age) where the API offers no way and waiting is not an option.
-func superExec(t *testing.T, env *apitest.Env, sql string, args ...any) {
-	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, env.URLs.Super)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, sql, args...); err != nil {
-		t.Fatalf("%s: %v", sql, err)
-	}
-}
 
 func login(c *apitest.Client, email, password string, code ...string) *apitest.Response {
 	body := map[string]any{"email": email, "password": password}
@@ -294,7 +277,7 @@ func TestSessionsCanBeListedAndEnded(t *testing.T) {
 	owner.Do("GET", "/api/auth/me", nil).Want(200)
 
 	// A session ends 30 days after sign-in however busy it is.
-	superExec(t, env, `UPDATE sessions SET created_at = now() - interval '31 days' WHERE user_id = $1`, owner.Me.User.ID)
+	ownerExec(t, env, `UPDATE sessions SET created_at = now() - interval '31 days' WHERE user_id = $1`, owner.Me.User.ID)
 	owner.Do("GET", "/api/auth/me", nil).Want(401)
 }
 
@@ -318,7 +301,7 @@ func TestAPITokensExpireAndCannotMintTokens(t *testing.T) {
 	if n := len(owner.Do("GET", "/api/api-tokens", nil).Want(200).JSON()["items"].([]any)); n != 1 {
 		t.Fatalf("%d tokens after a token tried to mint one", n)
 	}
-	superExec(t, env, `UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE id = $1`, tok.ID)
+	ownerExec(t, env, `UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE id = $1`, tok.ID)
 	api.Do("GET", "/api/contacts", nil).Want(401)
 }
 

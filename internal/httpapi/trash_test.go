@@ -161,7 +161,7 @@ func TestTrashContactRoundTrip(t *testing.T) {
 	owner := env.Signup("Acme")
 	member := owner.Invite("rep@acme.test", "member")
 	other := owner.Invite("other@acme.test", "member")
-	ta := connectTwilio(t, env, owner, "+14155550100")
+	ta := connectTwilio(t, env, owner, "+14155550300")
 	pl := firstPipeline(t, owner)
 
 	ada := createID(t, owner, "/api/contacts", map[string]any{"first_name": "Ada", "last_name": "Lovelace", "email": "ada@acme.test",
@@ -172,10 +172,10 @@ func TestTrashContactRoundTrip(t *testing.T) {
 	task := createID(t, owner, "/api/activities", map[string]any{"type": "task", "subject": "Call Ada back", "contact_id": ada,
 		"due_at": time.Now().Add(-48 * time.Hour).Format(time.RFC3339)})
 	createID(t, owner, "/api/activities", map[string]any{"type": "note", "subject": "Rollout plan", "deal_id": deal})
-	if code, _ := webhook(t, env, "/webhooks/twilio/sms", ta.token, inboundForm(twiliofake.SID("SM"), "+14155550177", ta.number, "Hello")); code != 200 {
+	if code, _ := webhook(t, env, "/webhooks/twilio/sms", ta.token, inboundForm(ta.sid, twiliofake.SID("SM"), "+14155550177", ta.number, "Hello")); code != 200 {
 		t.Fatalf("inbound text: %d", code)
 	}
-	if code, _ := webhook(t, env, "/webhooks/twilio/voice", ta.token, url.Values{"CallSid": {twiliofake.SID("CA")},
+	if code, _ := webhook(t, env, "/webhooks/twilio/voice", ta.token, url.Values{"AccountSid": {ta.sid}, "CallSid": {twiliofake.SID("CA")},
 		"From": {"+14155550177"}, "To": {ta.number}}); code != 200 {
 		t.Fatalf("inbound call: %d", code)
 	}
@@ -240,8 +240,8 @@ func TestTrashContactRoundTrip(t *testing.T) {
 	wantFieldError(t, owner.Do("POST", "/api/sms/messages", map[string]any{"contact_id": ada, "body": "x"}), 422, "body.contact_id")
 
 	// Meanwhile its number texts and calls: a stranger's thread and call.
-	webhook(t, env, "/webhooks/twilio/sms", ta.token, inboundForm(twiliofake.SID("SM"), "+14155550177", ta.number, "Anyone there?"))
-	webhook(t, env, "/webhooks/twilio/voice", ta.token, url.Values{"CallSid": {twiliofake.SID("CA")}, "From": {"+14155550177"}, "To": {ta.number}})
+	webhook(t, env, "/webhooks/twilio/sms", ta.token, inboundForm(ta.sid, twiliofake.SID("SM"), "+14155550177", ta.number, "Anyone there?"))
+	webhook(t, env, "/webhooks/twilio/voice", ta.token, url.Values{"AccountSid": {ta.sid}, "CallSid": {twiliofake.SID("CA")}, "From": {"+14155550177"}, "To": {ta.number}})
 	if th := getThreads(t, owner); len(th) != 1 || th[0].ContactID != nil {
 		t.Fatalf("the number's thread while the contact is in the trash: %+v", th)
 	}
@@ -437,16 +437,16 @@ func TestTrashPurgeKeepsTextsAndCallsDetached(t *testing.T) {
 	t.Parallel()
 	env := apitest.New(t)
 	owner := env.Signup("Acme")
-	ta := connectTwilio(t, env, owner, "+14155550100")
+	ta := connectTwilio(t, env, owner, "+14155550300")
 	ctx := context.Background()
 
 	pat := createID(t, owner, "/api/contacts", map[string]any{"first_name": "Pat", "last_name": "Purged", "phone": "+14155550188"})
 	young := createID(t, owner, "/api/contacts", map[string]any{"first_name": "Young", "last_name": "Trash", "phone": "+14155550199"})
 	deal := createID(t, owner, "/api/deals", map[string]any{"title": "Pat's deal", "contact_id": pat})
 	task := createID(t, owner, "/api/activities", map[string]any{"type": "task", "subject": "Pat's task", "contact_id": pat})
-	webhook(t, env, "/webhooks/twilio/sms", ta.token, inboundForm(twiliofake.SID("SM"), "+14155550188", ta.number, "STOP"))
-	webhook(t, env, "/webhooks/twilio/voice", ta.token, url.Values{"CallSid": {twiliofake.SID("CA")}, "From": {"+14155550188"}, "To": {ta.number}})
-	webhook(t, env, "/webhooks/twilio/sms", ta.token, inboundForm(twiliofake.SID("SM"), "+14155550199", ta.number, "From the young one"))
+	webhook(t, env, "/webhooks/twilio/sms", ta.token, inboundForm(ta.sid, twiliofake.SID("SM"), "+14155550188", ta.number, "STOP"))
+	webhook(t, env, "/webhooks/twilio/voice", ta.token, url.Values{"AccountSid": {ta.sid}, "CallSid": {twiliofake.SID("CA")}, "From": {"+14155550188"}, "To": {ta.number}})
+	webhook(t, env, "/webhooks/twilio/sms", ta.token, inboundForm(ta.sid, twiliofake.SID("SM"), "+14155550199", ta.number, "From the young one"))
 	calls := callLog(t, owner, "contact_id="+pat)
 	if len(calls) != 1 {
 		t.Fatalf("Pat's calls: %+v", calls)
@@ -459,7 +459,7 @@ func TestTrashPurgeKeepsTextsAndCallsDetached(t *testing.T) {
 	owner.Do("DELETE", "/api/contacts/"+pat, nil).Want(204)
 	owner.Do("DELETE", "/api/contacts/"+young, nil).Want(204)
 	// While Pat is in the trash, the number texts again (a thread of its own).
-	webhook(t, env, "/webhooks/twilio/sms", ta.token, inboundForm(twiliofake.SID("SM"), "+14155550188", ta.number, "Hello?"))
+	webhook(t, env, "/webhooks/twilio/sms", ta.token, inboundForm(ta.sid, twiliofake.SID("SM"), "+14155550188", ta.number, "Hello?"))
 
 	// Nothing is 30 days old yet.
 	if n, err := env.App.Trash.Sweep(ctx, time.Now()); err != nil || n != 0 {
@@ -467,7 +467,7 @@ func TestTrashPurgeKeepsTextsAndCallsDetached(t *testing.T) {
 	}
 	// Pat was deleted 31 days ago; the sweep's clock is now.
 	var companyID = owner.Me.Company.ID
-	ownerExec(t, env, `UPDATE contacts SET deleted_at = deleted_at - interval '31 days' WHERE id = $1`, pat)
+	ownerChange(t, env, `UPDATE contacts SET deleted_at = deleted_at - interval '31 days' WHERE id = $1`, pat)
 	if n, err := env.App.Trash.Sweep(ctx, time.Now()); err != nil || n != 1 {
 		t.Fatalf("sweep queued %d jobs (%v), want 1", n, err)
 	}
@@ -568,9 +568,10 @@ func TestTrashPurgeBatches(t *testing.T) {
 	}
 }
 
-// ownerExec runs a statement as the database superuser (no RLS), to set up
-// what the API cannot, such as an old deletion time.
-func ownerExec(t *testing.T, env *apitest.Env, sql string, args ...any) {
+// ownerChange runs a statement as the database superuser (no RLS), to set
+// up what the API cannot, such as an old deletion time, and fails the test
+// when it changed no row.
+func ownerChange(t *testing.T, env *apitest.Env, sql string, args ...any) {
 	t.Helper()
 	var n int
 	ownerQuery(t, env, `WITH x AS (`+sql+` RETURNING 1) SELECT count(*) FROM x`, args, &n)
