@@ -129,14 +129,15 @@ func (s *Service) ListInvites(ctx context.Context, p *tenancy.Principal) ([]Invi
 func (s *Service) RenewInviteLink(ctx context.Context, p *tenancy.Principal, id uuid.UUID) (string, error) {
 	token, hash := newToken("")
 	err := s.db.InPlatform(ctx, func(q *db.Q) error {
-		if _, err := pendingInvite(ctx, q, p, id); err != nil {
+		inv, err := pendingInvite(ctx, q, p, id)
+		if err != nil {
 			return err
 		}
 		if _, err := q.RotateInviteToken(ctx, dbq.RotateInviteTokenParams{CompanyID: p.CompanyID, ID: id,
 			TokenHash: hash, ExpiresAt: s.now().Add(InviteTTL)}); err != nil {
 			return fmt.Errorf("rotate invite: %w", err)
 		}
-		return s.audit(ctx, q, &p.UserID, &p.CompanyID, "invite.renew", map[string]any{"invite_id": id})
+		return s.audit(ctx, q, &p.UserID, &p.CompanyID, "invite.renew", map[string]any{"invite_id": id, "email": inv.Email, "role": inv.Role})
 	})
 	if err != nil {
 		return "", err
@@ -147,13 +148,14 @@ func (s *Service) RenewInviteLink(ctx context.Context, p *tenancy.Principal, id 
 // RevokeInvite deletes a pending invite.
 func (s *Service) RevokeInvite(ctx context.Context, p *tenancy.Principal, id uuid.UUID) error {
 	return s.db.InPlatform(ctx, func(q *db.Q) error {
-		if _, err := pendingInvite(ctx, q, p, id); err != nil {
+		inv, err := pendingInvite(ctx, q, p, id)
+		if err != nil {
 			return err
 		}
 		if _, err := q.DeleteInvite(ctx, dbq.DeleteInviteParams{CompanyID: p.CompanyID, ID: id}); err != nil {
 			return fmt.Errorf("delete invite: %w", err)
 		}
-		return s.audit(ctx, q, &p.UserID, &p.CompanyID, "invite.revoke", map[string]any{"invite_id": id})
+		return s.audit(ctx, q, &p.UserID, &p.CompanyID, "invite.revoke", map[string]any{"invite_id": id, "email": inv.Email, "role": inv.Role})
 	})
 }
 
@@ -244,7 +246,7 @@ func (s *Service) AcceptInvite(ctx context.Context, token string, in AcceptInput
 		if sess, err = s.newSession(ctx, q, u.ID, inv.CompanyID, cl); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, q, &u.ID, &inv.CompanyID, "invite.accept", map[string]any{"invite_id": inv.ID}); err != nil {
+		if err := s.audit(ctx, q, &u.ID, &inv.CompanyID, "invite.accept", map[string]any{"invite_id": inv.ID, "email": inv.Email, "role": inv.Role}); err != nil {
 			return err
 		}
 		me, err = loadMe(ctx, q, u.ID, inv.CompanyID)
@@ -292,7 +294,7 @@ func (s *Service) JoinInvite(ctx context.Context, p *tenancy.Principal, token st
 		if err := q.SwitchSessionCompany(ctx, dbq.SwitchSessionCompanyParams{ID: p.SessionID, CompanyID: inv.CompanyID}); err != nil {
 			return fmt.Errorf("switch session: %w", err)
 		}
-		if err := s.audit(ctx, q, &p.UserID, &inv.CompanyID, "invite.accept", map[string]any{"invite_id": inv.ID}); err != nil {
+		if err := s.audit(ctx, q, &p.UserID, &inv.CompanyID, "invite.accept", map[string]any{"invite_id": inv.ID, "email": inv.Email, "role": inv.Role}); err != nil {
 			return err
 		}
 		var err error

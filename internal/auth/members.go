@@ -141,7 +141,7 @@ func (s *Service) ChangeRole(ctx context.Context, p *tenancy.Principal, userID u
 		if _, err := q.UpdateMembershipRole(ctx, dbq.UpdateMembershipRoleParams{CompanyID: p.CompanyID, UserID: userID, Role: string(role)}); err != nil {
 			return fmt.Errorf("update role: %w", err)
 		}
-		return s.audit(ctx, q, &p.UserID, &p.CompanyID, "member.role", map[string]any{"user_id": userID, "from": current, "to": role})
+		return s.audit(ctx, q, &p.UserID, &p.CompanyID, "member.role", map[string]any{"user_id": userID, "email": emailOf(ctx, q, userID), "from": current, "to": role})
 	})
 	if err != nil {
 		return nil, err
@@ -177,7 +177,7 @@ func (s *Service) RemoveMember(ctx context.Context, p *tenancy.Principal, userID
 		if err != nil {
 			return fmt.Errorf("revoke their invites: %w", err)
 		}
-		return s.audit(ctx, q, &p.UserID, &p.CompanyID, "member.remove", map[string]any{"user_id": userID, "invites_revoked": revoked})
+		return s.audit(ctx, q, &p.UserID, &p.CompanyID, "member.remove", map[string]any{"user_id": userID, "email": emailOf(ctx, q, userID), "invites_revoked": revoked})
 	})
 }
 
@@ -205,6 +205,15 @@ func lockMembers(ctx context.Context, q *db.Q, p *tenancy.Principal, target uuid
 		return "", dbq.Membership{}, fmt.Errorf("load membership: %w", err)
 	}
 	return tenancy.Role(me.Role), m, nil
+}
+
+// emailOf names a user in an audit event (their email, or "" if gone).
+func emailOf(ctx context.Context, q *db.Q, userID uuid.UUID) string {
+	u, err := q.GetUser(ctx, userID)
+	if err != nil {
+		return ""
+	}
+	return u.Email
 }
 
 func ensureAnotherOwner(ctx context.Context, q *db.Q, companyID uuid.UUID) error {

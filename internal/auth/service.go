@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/salescrm/crm/internal/audit"
 	"github.com/salescrm/crm/internal/db"
 	"github.com/salescrm/crm/internal/db/dbq"
 	"github.com/salescrm/crm/internal/errs"
@@ -199,7 +200,38 @@ func (s *Service) audit(ctx context.Context, q *db.Q, actor *uuid.UUID, company 
 		CompanyID: company, Action: action, Detail: b}); err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
 	}
-	return nil
+	if company == nil || actor == nil || personalActions[action] {
+		return nil
+	}
+	return s.companyTrail(ctx, q, *actor, *company, action, detail)
+}
+
+// personalActions are about a person's own sign-in, not a company's team:
+// they stay in the platform log and out of any one company's trail.
+var personalActions = map[string]bool{"password.change": true, "two_factor.enable": true, "two_factor.disable": true,
+	"two_factor.recovery_codes": true}
+
+// companyTrail writes a membership, invite or token event into the
+// company's own audit trail (audit_events, where its admins read it), in the
+// same transaction. The transaction is scoped to the company from here on.
+func (s *Service) companyTrail(ctx context.Context, q *db.Q, actorID, companyID uuid.UUID, action string, detail map[string]any) error {
+	if err := db.SetTenant(ctx, q, companyID); err != nil {
+		return err
+	}
+	actor := audit.Actor{ID: &actorID}
+	if u, err := q.GetUser(ctx, actorID); err == nil {
+		actor.Name = u.Name
+	}
+	ev := audit.Event{Action: action, Detail: detail}
+	for key, entity := range map[string]string{"user_id": "member", "invite_id": "invite", "token_id": "api_token"} {
+		if id, ok := detail[key].(uuid.UUID); ok {
+			ev.EntityType, ev.EntityID = entity, id
+		}
+	}
+	if ev.EntityType == "" {
+		ev.EntityType = strings.SplitN(action, ".", 2)[0]
+	}
+	return audit.RecordAtTx(ctx, q, companyID, s.now(), actor, ev)
 }
 
 // normalizeEmail validates and lowercases an email address.

@@ -469,3 +469,48 @@ func TestWrongSecretsAreThrottledPerAddress(t *testing.T) {
 		owner.Do("GET", "/api/contacts", nil).Want(200)
 	}
 }
+
+// Team changes are in the company's own audit trail, readable by its admins;
+// a person's own sign-in changes are not, and nothing crosses companies.
+func TestTeamChangesAreInTheCompanysAuditTrail(t *testing.T) {
+	env := apitest.New(t)
+	owner := env.Signup("Acme")
+	member := owner.Invite("m@acme.test", "member")
+	owner.Do("PATCH", "/api/users/"+member.Me.User.ID.String(), map[string]any{"role": "admin"}).Want(200)
+	owner.Do("POST", "/api/api-tokens", map[string]any{"name": "Zapier"}).Want(201)
+	owner.Do("POST", "/api/auth/password", map[string]any{"current_password": pw, "new_password": "another long one"}).Want(204)
+	owner.Do("DELETE", "/api/users/"+member.Me.User.ID.String(), nil).Want(204)
+	var trail struct {
+		Items []struct {
+			Action    string         `json:"action"`
+			ActorName string         `json:"actor_name"`
+			Detail    map[string]any `json:"detail"`
+		} `json:"items"`
+	}
+	owner.Do("GET", "/api/audit-events", nil).Want(200).Decode(&trail)
+	seen := map[string]map[string]any{}
+	for _, e := range trail.Items {
+		seen[e.Action] = e.Detail
+		if e.ActorName == "" {
+			t.Errorf("%s without who did it", e.Action)
+		}
+	}
+	for _, want := range []string{"company.signup", "invite.create", "invite.accept", "member.role", "api_token.create", "member.remove"} {
+		if seen[want] == nil {
+			t.Errorf("the trail lacks %s: %v", want, seen)
+		}
+	}
+	if seen["member.role"]["email"] != "m@acme.test" || seen["member.role"]["to"] != "admin" {
+		t.Errorf("member.role detail: %v", seen["member.role"])
+	}
+	if seen["password.change"] != nil {
+		t.Error("a person's password change is in the company's trail")
+	}
+	other := env.Signup("Other")
+	other.Do("GET", "/api/audit-events", nil).Want(200).Decode(&trail)
+	for _, e := range trail.Items {
+		if e.Action != "company.signup" {
+			t.Errorf("another company sees %s", e.Action)
+		}
+	}
+}

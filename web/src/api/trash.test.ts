@@ -35,4 +35,15 @@ describe('describeAudit', () => {
     expect(describeAudit({ action: 'member.role_changed', entity_type: 'user', detail: { name: 'Bob' } })).toBe('member: role changed — Bob');
     expect(describeAudit({ action: 'contact.exported', entity_type: 'contact', detail: {} })).toBe('contact: exported');
   });
+  it('says what happened to the team', () => {
+    expect(describeAudit({ action: 'member.role', entity_type: 'member', detail: { email: 'bob@x.test', from: 'member', to: 'admin' } })).toBe(
+      'changed the role of bob@x.test from member to admin',
+    );
+    expect(describeAudit({ action: 'invite.create', entity_type: 'invite', detail: { email: 'c@x.test', role: 'owner' } })).toBe(
+      'invited c@x.test as owner',
+    );
+    expect(describeAudit({ action: 'company.require_two_factor', entity_type: 'company', detail: { on: true } })).toBe(
+      'required two-step sign-in for everyone',
+    );
+  });
 });

@@ -119,6 +119,8 @@ const REASONS: Record<string, string> = {
  */
 export function describeAudit(e: Pick<AuditEntry, 'action' | 'entity_type' | 'detail'>): string {
   const detail = (e.detail ?? {}) as Record<string, unknown>;
+  const team = describeTeam(e.action, detail);
+  if (team) return team;
   const [entity, verb] = e.action.split('.', 2);
   const name = typeof detail.name === 'string' ? detail.name : typeof detail.title === 'string' ? detail.title : '';
   const words = VERBS[verb ?? ''];
@@ -131,4 +133,35 @@ export function describeAudit(e: Pick<AuditEntry, 'action' | 'entity_type' | 'de
   if (reason) parts.push(reason);
   if (verb === 'merged' && typeof detail.into === 'string') parts.push(`into “${detail.into}”`);
   return parts.filter(Boolean).join(' ');
+}
+
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
+const role = (v: unknown) => ({ owner: 'owner', admin: 'admin', member: 'member' })[str(v)] ?? str(v);
+
+/** describeTeam words the team's events: members, invites, API tokens and company settings. */
+function describeTeam(action: string, d: Record<string, unknown>): string | null {
+  const who = str(d.email) || 'someone';
+  switch (action) {
+    case 'company.signup':
+      return 'created the company';
+    case 'company.require_two_factor':
+      return d.on ? 'required two-step sign-in for everyone' : 'stopped requiring two-step sign-in';
+    case 'invite.create':
+      return `invited ${who} as ${role(d.role)}`;
+    case 'invite.renew':
+      return `made a new invite link for ${who}`;
+    case 'invite.revoke':
+      return `revoked the invite of ${who}`;
+    case 'invite.accept':
+      return `joined as ${role(d.role)} with an invite (${who})`;
+    case 'member.role':
+      return `changed the role of ${who} from ${role(d.from)} to ${role(d.to)}`;
+    case 'member.remove':
+      return `removed ${who} from the company`;
+    case 'api_token.create':
+      return `created the API token “${str(d.name)}”`;
+    case 'api_token.revoke':
+      return 'revoked an API token';
+  }
+  return null;
 }

@@ -30,6 +30,14 @@ const FILTERS: { group: string; items: { value: string; label: string; query: Om
       { value: 'deal.purged', label: 'Deals deleted for good', query: { action: 'deal.purged' } },
     ],
   },
+  {
+    group: 'Team',
+    items: [
+      { value: 'member', label: 'Members (roles, removals)', query: { entity_type: 'member' } },
+      { value: 'invite', label: 'Invites', query: { entity_type: 'invite' } },
+      { value: 'api_token', label: 'API tokens', query: { entity_type: 'api_token' } },
+    ],
+  },
 ];
 
 /** AuditTrailTab lists who did what in the company, newest first (admins). */
