@@ -84,6 +84,8 @@ type Filter struct {
 	Sort       string // due_at, created_at; empty picks due_at for open or due-filtered lists
 	Limit      int
 	Cursor     string
+	// Viewer is who asks: "today" and "overdue" are days in their time zone.
+	Viewer uuid.UUID
 }
 
 // Page is one page of activities.
@@ -93,9 +95,10 @@ type Page struct {
 }
 
 // MyTasks are the caller's open tasks by when they are due, in the
-// company's time zone. Each bucket holds at most MyTasksLimit tasks.
+// caller's time zone (their own, or the company's). Each bucket holds at
+// most MyTasksLimit tasks.
 type MyTasks struct {
-	Timezone  string     `json:"timezone" doc:"The company's time zone, which defines today."`
+	Timezone  string     `json:"timezone" doc:"The caller's time zone (their own, or else the company's), which defines today."`
 	Date      string     `json:"date" doc:"Today's date in that time zone (YYYY-MM-DD)."`
 	Overdue   []Activity `json:"overdue" doc:"Due before today, most overdue first."`
 	Today     []Activity `json:"today" doc:"Due today (earlier today included), soonest first."`

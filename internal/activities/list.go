@@ -154,7 +154,7 @@ func (s *Service) List(ctx context.Context, companyID uuid.UUID, f Filter) (*Pag
 	page := &Page{Items: []Activity{}}
 	err := s.db.InTenant(ctx, companyID, func(q *db.Q) error {
 		if startArg >= 0 || nextArg >= 0 {
-			d, err := s.today(ctx, q, companyID)
+			d, err := s.today(ctx, q, companyID, f.Viewer)
 			if err != nil {
 				return err
 			}

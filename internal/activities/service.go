@@ -174,7 +174,7 @@ func (s *Service) setDone(ctx context.Context, companyID, id uuid.UUID, done boo
 func (s *Service) MyTasks(ctx context.Context, companyID, user uuid.UUID) (*MyTasks, error) {
 	out := &MyTasks{Overdue: []Activity{}, Today: []Activity{}, Upcoming: []Activity{}, NoDueDate: []Activity{}}
 	err := s.db.InTenant(ctx, companyID, func(q *db.Q) error {
-		d, err := s.today(ctx, q, companyID)
+		d, err := s.today(ctx, q, companyID, user)
 		if err != nil {
 			return err
 		}
@@ -208,24 +208,30 @@ func (s *Service) MyTasks(ctx context.Context, companyID, user uuid.UUID) (*MyTa
 	return out, nil
 }
 
-// day is today in a company's time zone: [start, next).
+// day is today in a person's time zone: [start, next).
 type day struct {
 	loc         *time.Location
 	start, next time.Time
 }
 
-// today reads the company's time zone in the tenant transaction and returns
-// today's bounds there. A zone this server cannot load counts as UTC.
-func (s *Service) today(ctx context.Context, q *db.Q, companyID uuid.UUID) (day, error) {
-	tz, err := q.ActivityCompanyTimezone(ctx, companyID)
+// today reads the person's time zone (their own, or the company's) in the
+// tenant transaction and returns today's bounds there.
+func (s *Service) today(ctx context.Context, q *db.Q, companyID, userID uuid.UUID) (day, error) {
+	loc, start, next, err := TodayTx(ctx, q, companyID, userID, s.now())
+	return day{loc: loc, start: start, next: next}, err
+}
+
+// TodayTx returns the bounds of the day holding now in userID's time zone
+// (their own, or else the company's), inside the caller's tenant
+// transaction. A zone this server cannot load counts as UTC.
+func TodayTx(ctx context.Context, q *db.Q, companyID, userID uuid.UUID, now time.Time) (loc *time.Location, start, next time.Time, err error) {
+	tz, err := q.ActivityTimezone(ctx, dbq.ActivityTimezoneParams{CompanyID: companyID, UserID: userID})
 	if err != nil {
-		return day{}, fmt.Errorf("company time zone: %w", err)
+		return nil, time.Time{}, time.Time{}, fmt.Errorf("time zone of %s: %w", userID, err)
 	}
-	loc := zone.Location(tz)
-	n := s.now().In(loc)
-	return day{loc: loc,
-		start: time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, loc),
-		next:  time.Date(n.Year(), n.Month(), n.Day()+1, 0, 0, 0, 0, loc)}, nil
+	loc = zone.Location(tz)
+	n := now.In(loc)
+	return loc, time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, loc), time.Date(n.Year(), n.Month(), n.Day()+1, 0, 0, 0, 0, loc), nil
 }
 
 // get loads one activity with its names.

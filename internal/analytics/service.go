@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 
+	"github.com/salescrm/crm/internal/activities"
 	"github.com/salescrm/crm/internal/db"
 	"github.com/salescrm/crm/internal/db/dbq"
 	"github.com/salescrm/crm/internal/errs"
@@ -104,8 +105,8 @@ func (s *Service) Dashboard(ctx context.Context, companyID, userID uuid.UUID, pi
 			tzName = "UTC"
 		}
 		out.Timezone = tzName
-		if out.Currency, err = q.MainCurrency(ctx, companyID); err != nil {
-			return fmt.Errorf("main currency: %w", err)
+		if out.Currency, err = q.CompanyCurrency(ctx, companyID); err != nil {
+			return fmt.Errorf("company currency: %w", err)
 		}
 		if err := s.pipeline(ctx, q, companyID, pipelineID, out); err != nil {
 			return err
@@ -127,7 +128,11 @@ func (s *Service) Dashboard(ctx context.Context, companyID, userID uuid.UUID, pi
 		if err := months(ctx, q, companyID, tzName, monthStart, out); err != nil {
 			return err
 		}
-		dayEnd := dayStart.AddDate(0, 0, 1)
+		// Tasks are the person's: due today in their own time zone.
+		_, dayStart, dayEnd, err := activities.TodayTx(ctx, q, companyID, userID, s.now())
+		if err != nil {
+			return err
+		}
 		tc, err := q.TaskCounts(ctx, dbq.TaskCountsParams{CompanyID: companyID, AssigneeID: &userID, DayStart: &dayStart, DayEnd: &dayEnd})
 		if err != nil {
 			return fmt.Errorf("task counts: %w", err)

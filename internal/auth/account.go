@@ -187,3 +187,41 @@ func earliest(a, b time.Time) time.Time {
 	}
 	return b
 }
+
+// ProfileUpdate changes the signed-in person's own profile; absent fields stay.
+type ProfileUpdate struct {
+	Name     *string `json:"name,omitempty" maxLength:"100"`
+	Timezone *string `json:"timezone,omitempty" maxLength:"64" doc:"IANA time zone for this person's today, overdue and times; an empty string follows the company's."`
+}
+
+// UpdateProfile changes the caller's name or time zone, in every company.
+func (s *Service) UpdateProfile(ctx context.Context, p *tenancy.Principal, in ProfileUpdate) (*Me, error) {
+	var me *Me
+	err := s.db.InPlatform(ctx, func(q *db.Q) error {
+		u, err := q.GetUser(ctx, p.UserID)
+		if err != nil {
+			return fmt.Errorf("load user %s: %w", p.UserID, err)
+		}
+		var fe errs.Fields
+		if in.Name != nil {
+			u.Name = checkName("body.name", *in.Name, 100, &fe)
+		}
+		if in.Timezone != nil {
+			if strings.TrimSpace(*in.Timezone) == "" {
+				u.Timezone = nil
+			} else {
+				tz := checkTimezone("body.timezone", *in.Timezone, &fe)
+				u.Timezone = &tz
+			}
+		}
+		if err := fe.Err(); err != nil {
+			return err
+		}
+		if _, err := q.UpdateProfile(ctx, dbq.UpdateProfileParams{ID: u.ID, Name: u.Name, Timezone: u.Timezone, UpdatedAt: s.now()}); err != nil {
+			return fmt.Errorf("update profile: %w", err)
+		}
+		me, err = loadMe(ctx, q, p.UserID, p.CompanyID)
+		return err
+	})
+	return me, err
+}

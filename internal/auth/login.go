@@ -18,6 +18,8 @@ type SignupInput struct {
 	Name        string `json:"name" minLength:"1" maxLength:"100"`
 	Email       string `json:"email" format:"email" maxLength:"254"`
 	Password    string `json:"password" minLength:"8" maxLength:"200"`
+	Timezone    string `json:"timezone,omitempty" maxLength:"64" doc:"IANA time zone of the company, such as Europe/Paris (the web app sends the browser's); default UTC."`
+	Currency    string `json:"currency,omitempty" maxLength:"3" doc:"ISO 4217 base currency of the company (its dashboard's totals); default USD."`
 }
 
 // Signup creates a company, its owner and a session. Sign-ups are counted
@@ -28,6 +30,8 @@ func (s *Service) Signup(ctx context.Context, in SignupInput, cl Client) (*Me, S
 	in.Name = checkName("body.name", in.Name, 100, &fe)
 	in.Email = normalizeEmail("body.email", in.Email, &fe)
 	checkNewPassword("body.password", in.Password, &fe)
+	in.Timezone = checkTimezone("body.timezone", orDefault(in.Timezone, "UTC"), &fe)
+	in.Currency = checkCurrency("body.currency", orDefault(in.Currency, "USD"), &fe)
 	if err := fe.Err(); err != nil {
 		return nil, SessionInfo{}, err
 	}
@@ -46,7 +50,8 @@ func (s *Service) Signup(ctx context.Context, in SignupInput, cl Client) (*Me, S
 		} else if !db.IsNotFound(err) {
 			return fmt.Errorf("look up user: %w", err)
 		}
-		c, err := q.CreateCompany(ctx, dbq.CreateCompanyParams{ID: uuid.Must(uuid.NewV7()), Name: in.CompanyName})
+		c, err := q.CreateCompany(ctx, dbq.CreateCompanyParams{ID: uuid.Must(uuid.NewV7()), Name: in.CompanyName,
+			Timezone: in.Timezone, Currency: in.Currency})
 		if err != nil {
 			return fmt.Errorf("create company: %w", err)
 		}

@@ -27,6 +27,7 @@ type Member struct {
 type CompanyUpdate struct {
 	Name     *string `json:"name,omitempty" minLength:"1" maxLength:"200"`
 	Timezone *string `json:"timezone,omitempty" maxLength:"64" doc:"IANA time zone, such as Europe/Paris."`
+	Currency *string `json:"currency,omitempty" maxLength:"3" doc:"ISO 4217 base currency: the dashboard's totals are in it; deals in others are shown apart."`
 	// RequireTwoFactor is for owners, who must use two-step sign-in themselves first.
 	RequireTwoFactor *bool `json:"require_two_factor,omitempty" doc:"Owners only: every member must use two-step sign-in; members without it can only set it up until they do."`
 }
@@ -54,10 +55,10 @@ func (s *Service) UpdateCompany(ctx context.Context, p *tenancy.Principal, in Co
 			c.Name = checkName("body.name", *in.Name, 200, &fe)
 		}
 		if in.Timezone != nil {
-			if _, err := time.LoadLocation(*in.Timezone); err != nil || *in.Timezone == "" || *in.Timezone == "Local" {
-				fe.Add("body.timezone", "must be an IANA time zone such as Europe/Paris", *in.Timezone)
-			}
-			c.Timezone = *in.Timezone
+			c.Timezone = checkTimezone("body.timezone", *in.Timezone, &fe)
+		}
+		if in.Currency != nil {
+			c.Currency = checkCurrency("body.currency", *in.Currency, &fe)
 		}
 		if err := fe.Err(); err != nil {
 			return err
@@ -80,7 +81,8 @@ func (s *Service) UpdateCompany(ctx context.Context, p *tenancy.Principal, in Co
 				return err
 			}
 		}
-		c, err = q.UpdateCompany(ctx, dbq.UpdateCompanyParams{ID: c.ID, Name: c.Name, Timezone: c.Timezone, RequireTwoFactor: c.RequireTwoFactor})
+		c, err = q.UpdateCompany(ctx, dbq.UpdateCompanyParams{ID: c.ID, Name: c.Name, Timezone: c.Timezone,
+			RequireTwoFactor: c.RequireTwoFactor, Currency: c.Currency})
 		if err != nil {
 			return fmt.Errorf("update company: %w", err)
 		}

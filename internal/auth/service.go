@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
+	"golang.org/x/text/currency"
 
 	"github.com/salescrm/crm/internal/audit"
 	"github.com/salescrm/crm/internal/db"
@@ -90,6 +91,8 @@ type Me struct {
 	// TwoFactorSetupRequired: the company requires two-step sign-in and
 	// this person has not turned it on; only setting it up works until then.
 	TwoFactorSetupRequired bool `json:"two_factor_setup_required"`
+	// Timezone is the person's effective zone: their own, or the company's.
+	Timezone string `json:"timezone" doc:"The time zone this person's today, overdue and times are in: their own, or else the company's."`
 }
 
 // UserInfo is a login identity.
@@ -99,6 +102,7 @@ type UserInfo struct {
 	Name            string     `json:"name"`
 	IsPlatformAdmin bool       `json:"is_platform_admin"`
 	TwoFactor       bool       `json:"two_factor" doc:"Two-step sign-in (an authenticator app) is on."`
+	Timezone        *string    `json:"timezone" nullable:"true" doc:"The person's own time zone; null follows the company's."`
 	PasswordChanged *time.Time `json:"password_changed_at" nullable:"true"`
 }
 
@@ -107,6 +111,7 @@ type Company struct {
 	ID               uuid.UUID `json:"id"`
 	Name             string    `json:"name"`
 	Timezone         string    `json:"timezone"`
+	Currency         string    `json:"currency" doc:"ISO 4217 base currency."`
 	RequireTwoFactor bool      `json:"require_two_factor" doc:"Every member must use two-step sign-in."`
 	CreatedAt        time.Time `json:"created_at"`
 }
@@ -133,7 +138,7 @@ type Client struct {
 }
 
 func companyOf(c dbq.Company) Company {
-	return Company{ID: c.ID, Name: c.Name, Timezone: c.Timezone, RequireTwoFactor: c.RequireTwoFactor, CreatedAt: c.CreatedAt}
+	return Company{ID: c.ID, Name: c.Name, Timezone: c.Timezone, Currency: c.Currency, RequireTwoFactor: c.RequireTwoFactor, CreatedAt: c.CreatedAt}
 }
 
 // Me returns the principal's view of themselves.
@@ -162,9 +167,13 @@ func loadMe(ctx context.Context, q *db.Q, userID, companyID uuid.UUID) (*Me, err
 	}
 	me := &Me{
 		User: UserInfo{ID: u.ID, Email: u.Email, Name: u.Name, IsPlatformAdmin: u.IsPlatformAdmin,
-			TwoFactor: u.TotpEnabledAt != nil, PasswordChanged: u.PasswordChangedAt},
+			TwoFactor: u.TotpEnabledAt != nil, PasswordChanged: u.PasswordChangedAt, Timezone: u.Timezone},
 		Company:                companyOf(c),
 		TwoFactorSetupRequired: c.RequireTwoFactor && u.TotpEnabledAt == nil,
+		Timezone:               c.Timezone,
+	}
+	if u.Timezone != nil {
+		me.Timezone = *u.Timezone
 	}
 	for _, r := range rows {
 		me.Companies = append(me.Companies, CompanyChoice{ID: r.ID, Name: r.Name, Role: tenancy.Role(r.Role)})
@@ -259,6 +268,29 @@ func checkName(field, v string, max int, fe *errs.Fields) string {
 		fe.Add(field, "is required", v)
 	} else if utf8.RuneCountInString(v) > max {
 		fe.Add(field, fmt.Sprintf("must be at most %d characters", max), v)
+	}
+	return v
+}
+
+func checkTimezone(field, tz string, fe *errs.Fields) string {
+	tz = strings.TrimSpace(tz)
+	if _, err := time.LoadLocation(tz); err != nil || tz == "" || tz == "Local" {
+		fe.Add(field, "must be an IANA time zone such as Europe/Paris", tz)
+	}
+	return tz
+}
+
+func checkCurrency(field, code string, fe *errs.Fields) string {
+	code = strings.ToUpper(strings.TrimSpace(code))
+	if u, err := currency.ParseISO(code); err != nil || u.String() != code {
+		fe.Add(field, "must be an ISO 4217 currency code such as USD or EUR", code)
+	}
+	return code
+}
+
+func orDefault(v, d string) string {
+	if strings.TrimSpace(v) == "" {
+		return d
 	}
 	return v
 }

@@ -38,7 +38,7 @@ type Deal struct {
 type Input struct {
 	Title             string `json:"title" minLength:"1" maxLength:"200"`
 	Value             string `json:"value,omitempty" maxLength:"20" doc:"Decimal, such as 1250 or 1250.50; default 0."`
-	Currency          string `json:"currency,omitempty" maxLength:"3" doc:"ISO 4217; default USD."`
+	Currency          string `json:"currency,omitempty" maxLength:"3" doc:"ISO 4217; default the company's base currency."`
 	ContactID         string `json:"contact_id,omitempty"`
 	OwnerID           string `json:"owner_id,omitempty" doc:"Default: the caller."`
 	PipelineID        string `json:"pipeline_id,omitempty"`
@@ -98,7 +98,8 @@ func ParseMoney(field, v string, fe *errs.Fields) decimal.Decimal {
 	return d.Round(2)
 }
 
-// ParseCurrency reads an ISO 4217 code; empty means USD.
+// ParseCurrency reads an ISO 4217 code; empty means USD (CreateTx puts the
+// company's base currency in its place).
 func ParseCurrency(field, v string, fe *errs.Fields) string {
 	v = strings.ToUpper(strings.TrimSpace(v))
 	if v == "" {

@@ -53,6 +53,14 @@ func CreateTx(ctx context.Context, q *db.Q, companyID, by uuid.UUID, in Input) (
 	if err := fe.Err(); err != nil {
 		return nil, err
 	}
+	if strings.TrimSpace(in.Currency) == "" {
+		// A deal without a currency is in the company's base currency.
+		c, err := q.DealCompanyCurrency(ctx, companyID)
+		if err != nil {
+			return nil, fmt.Errorf("company currency: %w", err)
+		}
+		cur = c
+	}
 	stage, err := resolveStage(ctx, q, companyID, pipelineID, stageID)
 	if err != nil {
 		return nil, err

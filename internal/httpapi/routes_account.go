@@ -34,6 +34,13 @@ func (s *Server) registerAccount() {
 		func(ctx context.Context, in *struct{ Body auth.PasswordChange }) (*noContent, error) {
 			return &noContent{}, a.ChangePassword(ctx, principal(ctx), in.Body)
 		})
+	register(s, huma.Operation{OperationID: "updateProfile", Method: http.MethodPatch, Path: "/api/auth/me", Tags: tags,
+		Summary: "Change my name or time zone", Description: "For the person, in every company they belong to.",
+		Errors: []int{422}}, Member, false,
+		func(ctx context.Context, in *struct{ Body auth.ProfileUpdate }) (*meOnly, error) {
+			me, err := a.UpdateProfile(ctx, principal(ctx), in.Body)
+			return &meOnly{Body: me}, err
+		})
 	register(s, huma.Operation{OperationID: "listSessions", Method: http.MethodGet, Path: "/api/auth/sessions", Tags: tags,
 		Summary: "My sessions", Description: "Where you are signed in: device, address, last use."}, Member, false,
 		func(ctx context.Context, _ *struct{}) (*sessionsOutput, error) {
@@ -91,5 +98,5 @@ func (s *Server) registerAccount() {
 
 // setupOnlyOperations are all a person whose company requires two-step
 // sign-in can reach before they turn it on.
-var setupOnlyOperations = map[string]bool{"me": true, "logout": true, "switchCompany": true, "startTwoFactor": true,
+var setupOnlyOperations = map[string]bool{"me": true, "updateProfile": true, "logout": true, "switchCompany": true, "startTwoFactor": true,
 	"enableTwoFactor": true, "listSessions": true, "endSession": true, "endOtherSessions": true, "changePassword": true}

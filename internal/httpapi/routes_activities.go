@@ -52,7 +52,7 @@ func (s *Server) registerActivities() {
 		Errors: []int{422}}, Member, true,
 		func(ctx context.Context, in *listActivitiesInput) (*struct{ Body *activities.Page }, error) {
 			p := principal(ctx)
-			f := activities.Filter{Type: in.Type, Status: in.Status, Due: in.Due, Sort: in.Sort, Limit: in.Limit, Cursor: in.Cursor}
+			f := activities.Filter{Type: in.Type, Status: in.Status, Due: in.Due, Sort: in.Sort, Limit: in.Limit, Cursor: in.Cursor, Viewer: p.UserID}
 			var err error
 			if in.AssigneeID == "me" {
 				f.AssigneeID = &p.UserID

@@ -12,17 +12,23 @@ import (
 	"github.com/google/uuid"
 )
 
-const activityCompanyTimezone = `-- name: ActivityCompanyTimezone :one
-SELECT timezone FROM companies WHERE id = $1
+const activityTimezone = `-- name: ActivityTimezone :one
+SELECT coalesce(u.timezone, c.timezone)::text FROM companies c, users u WHERE c.id = $1 AND u.id = $2
 `
 
-// The company's time zone, for "today" and "overdue". companies is a platform
-// table; this reads only the caller's own row.
-func (q *Queries) ActivityCompanyTimezone(ctx context.Context, id uuid.UUID) (string, error) {
-	row := q.db.QueryRow(ctx, activityCompanyTimezone, id)
-	var timezone string
-	err := row.Scan(&timezone)
-	return timezone, err
+type ActivityTimezoneParams struct {
+	CompanyID uuid.UUID
+	UserID    uuid.UUID
+}
+
+// The person's time zone (their own, or else the company's), for "today"
+// and "overdue". companies and users are platform tables; this reads only
+// the caller's own rows.
+func (q *Queries) ActivityTimezone(ctx context.Context, arg ActivityTimezoneParams) (string, error) {
+	row := q.db.QueryRow(ctx, activityTimezone, arg.CompanyID, arg.UserID)
+	var column_1 string
+	err := row.Scan(&column_1)
+	return column_1, err
 }
 
 const completeActivity = `-- name: CompleteActivity :exec

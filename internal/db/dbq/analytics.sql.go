@@ -108,6 +108,18 @@ func (q *Queries) ClosedByMonth(ctx context.Context, arg ClosedByMonthParams) ([
 	return items, nil
 }
 
+const companyCurrency = `-- name: CompanyCurrency :one
+SELECT currency FROM companies WHERE id = $1
+`
+
+// The company's base currency: the dashboard's totals are in it.
+func (q *Queries) CompanyCurrency(ctx context.Context, id uuid.UUID) (string, error) {
+	row := q.db.QueryRow(ctx, companyCurrency, id)
+	var currency string
+	err := row.Scan(&currency)
+	return currency, err
+}
+
 const companyTimezone = `-- name: CompanyTimezone :one
 SELECT timezone FROM companies WHERE id = $1
 `
@@ -117,17 +129,6 @@ func (q *Queries) CompanyTimezone(ctx context.Context, id uuid.UUID) (string, er
 	var timezone string
 	err := row.Scan(&timezone)
 	return timezone, err
-}
-
-const mainCurrency = `-- name: MainCurrency :one
-SELECT coalesce((SELECT currency FROM deals WHERE company_id = $1 AND deleted_at IS NULL GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1), 'USD')::text
-`
-
-func (q *Queries) MainCurrency(ctx context.Context, companyID uuid.UUID) (string, error) {
-	row := q.db.QueryRow(ctx, mainCurrency, companyID)
-	var column_1 string
-	err := row.Scan(&column_1)
-	return column_1, err
 }
 
 const openValueByStage = `-- name: OpenValueByStage :many

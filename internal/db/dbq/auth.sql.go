@@ -109,16 +109,23 @@ func (q *Queries) CreateAPIToken(ctx context.Context, arg CreateAPITokenParams) 
 }
 
 const createCompany = `-- name: CreateCompany :one
-INSERT INTO companies (id, name) VALUES ($1, $2) RETURNING id, name, timezone, created_at, updated_at, require_two_factor
+INSERT INTO companies (id, name, timezone, currency) VALUES ($1, $2, $3, $4) RETURNING id, name, timezone, created_at, updated_at, require_two_factor, currency
 `
 
 type CreateCompanyParams struct {
-	ID   uuid.UUID
-	Name string
+	ID       uuid.UUID
+	Name     string
+	Timezone string
+	Currency string
 }
 
 func (q *Queries) CreateCompany(ctx context.Context, arg CreateCompanyParams) (Company, error) {
-	row := q.db.QueryRow(ctx, createCompany, arg.ID, arg.Name)
+	row := q.db.QueryRow(ctx, createCompany,
+		arg.ID,
+		arg.Name,
+		arg.Timezone,
+		arg.Currency,
+	)
 	var i Company
 	err := row.Scan(
 		&i.ID,
@@ -127,6 +134,7 @@ func (q *Queries) CreateCompany(ctx context.Context, arg CreateCompanyParams) (C
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.RequireTwoFactor,
+		&i.Currency,
 	)
 	return i, err
 }
@@ -215,7 +223,7 @@ func (q *Queries) CreateSession(ctx context.Context, arg CreateSessionParams) er
 }
 
 const createUser = `-- name: CreateUser :one
-INSERT INTO users (id, email, name, password_hash) VALUES ($1, $2, $3, $4) RETURNING id, email, name, password_hash, is_platform_admin, created_at, updated_at, totp_secret, totp_pending_secret, totp_enabled_at, password_changed_at
+INSERT INTO users (id, email, name, password_hash) VALUES ($1, $2, $3, $4) RETURNING id, email, name, password_hash, is_platform_admin, created_at, updated_at, totp_secret, totp_pending_secret, totp_enabled_at, password_changed_at, timezone
 `
 
 type CreateUserParams struct {
@@ -245,6 +253,7 @@ func (q *Queries) CreateUser(ctx context.Context, arg CreateUserParams) (User, e
 		&i.TotpPendingSecret,
 		&i.TotpEnabledAt,
 		&i.PasswordChangedAt,
+		&i.Timezone,
 	)
 	return i, err
 }
@@ -462,7 +471,7 @@ func (q *Queries) GetAPITokenPrincipal(ctx context.Context, arg GetAPITokenPrinc
 }
 
 const getCompany = `-- name: GetCompany :one
-SELECT id, name, timezone, created_at, updated_at, require_two_factor FROM companies WHERE id = $1
+SELECT id, name, timezone, created_at, updated_at, require_two_factor, currency FROM companies WHERE id = $1
 `
 
 func (q *Queries) GetCompany(ctx context.Context, id uuid.UUID) (Company, error) {
@@ -475,6 +484,7 @@ func (q *Queries) GetCompany(ctx context.Context, id uuid.UUID) (Company, error)
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.RequireTwoFactor,
+		&i.Currency,
 	)
 	return i, err
 }
@@ -657,7 +667,7 @@ func (q *Queries) GetSessionPrincipal(ctx context.Context, arg GetSessionPrincip
 }
 
 const getUser = `-- name: GetUser :one
-SELECT id, email, name, password_hash, is_platform_admin, created_at, updated_at, totp_secret, totp_pending_secret, totp_enabled_at, password_changed_at FROM users WHERE id = $1
+SELECT id, email, name, password_hash, is_platform_admin, created_at, updated_at, totp_secret, totp_pending_secret, totp_enabled_at, password_changed_at, timezone FROM users WHERE id = $1
 `
 
 func (q *Queries) GetUser(ctx context.Context, id uuid.UUID) (User, error) {
@@ -675,12 +685,13 @@ func (q *Queries) GetUser(ctx context.Context, id uuid.UUID) (User, error) {
 		&i.TotpPendingSecret,
 		&i.TotpEnabledAt,
 		&i.PasswordChangedAt,
+		&i.Timezone,
 	)
 	return i, err
 }
 
 const getUserByEmail = `-- name: GetUserByEmail :one
-SELECT id, email, name, password_hash, is_platform_admin, created_at, updated_at, totp_secret, totp_pending_secret, totp_enabled_at, password_changed_at FROM users WHERE email = $1
+SELECT id, email, name, password_hash, is_platform_admin, created_at, updated_at, totp_secret, totp_pending_secret, totp_enabled_at, password_changed_at, timezone FROM users WHERE email = $1
 `
 
 func (q *Queries) GetUserByEmail(ctx context.Context, email string) (User, error) {
@@ -698,6 +709,7 @@ func (q *Queries) GetUserByEmail(ctx context.Context, email string) (User, error
 		&i.TotpPendingSecret,
 		&i.TotpEnabledAt,
 		&i.PasswordChangedAt,
+		&i.Timezone,
 	)
 	return i, err
 }
@@ -1209,7 +1221,7 @@ func (q *Queries) UndoThrottle(ctx context.Context, key string) error {
 }
 
 const updateCompany = `-- name: UpdateCompany :one
-UPDATE companies SET name = $2, timezone = $3, require_two_factor = $4, updated_at = now() WHERE id = $1 RETURNING id, name, timezone, created_at, updated_at, require_two_factor
+UPDATE companies SET name = $2, timezone = $3, require_two_factor = $4, currency = $5, updated_at = now() WHERE id = $1 RETURNING id, name, timezone, created_at, updated_at, require_two_factor, currency
 `
 
 type UpdateCompanyParams struct {
@@ -1217,6 +1229,7 @@ type UpdateCompanyParams struct {
 	Name             string
 	Timezone         string
 	RequireTwoFactor bool
+	Currency         string
 }
 
 func (q *Queries) UpdateCompany(ctx context.Context, arg UpdateCompanyParams) (Company, error) {
@@ -1225,6 +1238,7 @@ func (q *Queries) UpdateCompany(ctx context.Context, arg UpdateCompanyParams) (C
 		arg.Name,
 		arg.Timezone,
 		arg.RequireTwoFactor,
+		arg.Currency,
 	)
 	var i Company
 	err := row.Scan(
@@ -1234,6 +1248,7 @@ func (q *Queries) UpdateCompany(ctx context.Context, arg UpdateCompanyParams) (C
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.RequireTwoFactor,
+		&i.Currency,
 	)
 	return i, err
 }
@@ -1269,6 +1284,42 @@ type UpdatePasswordParams struct {
 func (q *Queries) UpdatePassword(ctx context.Context, arg UpdatePasswordParams) error {
 	_, err := q.db.Exec(ctx, updatePassword, arg.ID, arg.PasswordHash, arg.PasswordChangedAt)
 	return err
+}
+
+const updateProfile = `-- name: UpdateProfile :one
+UPDATE users SET name = $2, timezone = $4, updated_at = $3 WHERE id = $1 RETURNING id, email, name, password_hash, is_platform_admin, created_at, updated_at, totp_secret, totp_pending_secret, totp_enabled_at, password_changed_at, timezone
+`
+
+type UpdateProfileParams struct {
+	ID        uuid.UUID
+	Name      string
+	UpdatedAt time.Time
+	Timezone  *string
+}
+
+func (q *Queries) UpdateProfile(ctx context.Context, arg UpdateProfileParams) (User, error) {
+	row := q.db.QueryRow(ctx, updateProfile,
+		arg.ID,
+		arg.Name,
+		arg.UpdatedAt,
+		arg.Timezone,
+	)
+	var i User
+	err := row.Scan(
+		&i.ID,
+		&i.Email,
+		&i.Name,
+		&i.PasswordHash,
+		&i.IsPlatformAdmin,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.TotpSecret,
+		&i.TotpPendingSecret,
+		&i.TotpEnabledAt,
+		&i.PasswordChangedAt,
+		&i.Timezone,
+	)
+	return i, err
 }
 
 const updateSealedTOTP = `-- name: UpdateSealedTOTP :exec

@@ -184,6 +184,19 @@ func (q *Queries) CreateDeal(ctx context.Context, arg CreateDealParams) (Deal, e
 	return i, err
 }
 
+const dealCompanyCurrency = `-- name: DealCompanyCurrency :one
+SELECT currency FROM companies WHERE id = $1
+`
+
+// The company's base currency, for deals created without one. companies is
+// a platform table; this reads only the caller's own row.
+func (q *Queries) DealCompanyCurrency(ctx context.Context, id uuid.UUID) (string, error) {
+	row := q.db.QueryRow(ctx, dealCompanyCurrency, id)
+	var currency string
+	err := row.Scan(&currency)
+	return currency, err
+}
+
 const dealPositionBefore = `-- name: DealPositionBefore :one
 SELECT coalesce(max(position), 0)::float8 FROM deals
 WHERE company_id = $1 AND pipeline_id = $2 AND stage_id = $3 AND position < $4 AND deleted_at IS NULL

@@ -100,6 +100,7 @@ type Company struct {
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
 	RequireTwoFactor bool
+	Currency         string
 }
 
 type Contact struct {
@@ -364,6 +365,7 @@ type User struct {
 	TotpPendingSecret *string
 	TotpEnabledAt     *time.Time
 	PasswordChangedAt *time.Time
+	Timezone          *string
 }
 
 type UserPhone struct {

@@ -60,10 +60,11 @@ DELETE FROM activities a WHERE a.company_id = $1 AND a.id = $2
   AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.company_id = $1 AND c.id = a.contact_id AND c.deleted_at IS NOT NULL)
   AND NOT EXISTS (SELECT 1 FROM deals d WHERE d.company_id = $1 AND d.id = a.deal_id AND d.deleted_at IS NOT NULL);
 
--- name: ActivityCompanyTimezone :one
--- The company's time zone, for "today" and "overdue". companies is a platform
--- table; this reads only the caller's own row.
-SELECT timezone FROM companies WHERE id = $1;
+-- name: ActivityTimezone :one
+-- The person's time zone (their own, or else the company's), for "today"
+-- and "overdue". companies and users are platform tables; this reads only
+-- the caller's own rows.
+SELECT coalesce(u.timezone, c.timezone)::text FROM companies c, users u WHERE c.id = @company_id AND u.id = @user_id;
 
 -- name: MyOpenTasks :many
 -- The caller's open tasks in four buckets of at most 100 each: overdue (due

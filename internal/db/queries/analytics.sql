@@ -34,8 +34,9 @@ WHERE a.company_id = @company_id AND a.assignee_id = @assignee_id AND a.type = '
   AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.company_id = @company_id AND c.id = a.contact_id AND c.deleted_at IS NOT NULL)
   AND NOT EXISTS (SELECT 1 FROM deals d WHERE d.company_id = @company_id AND d.id = a.deal_id AND d.deleted_at IS NOT NULL);
 
--- name: MainCurrency :one
-SELECT coalesce((SELECT currency FROM deals WHERE company_id = $1 AND deleted_at IS NULL GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1), 'USD')::text;
+-- name: CompanyCurrency :one
+-- The company's base currency: the dashboard's totals are in it.
+SELECT currency FROM companies WHERE id = $1;
 
 -- name: CompanyTimezone :one
 SELECT timezone FROM companies WHERE id = $1;

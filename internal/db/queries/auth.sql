@@ -1,11 +1,11 @@
 -- name: CreateCompany :one
-INSERT INTO companies (id, name) VALUES ($1, $2) RETURNING *;
+INSERT INTO companies (id, name, timezone, currency) VALUES ($1, $2, $3, $4) RETURNING *;
 
 -- name: GetCompany :one
 SELECT * FROM companies WHERE id = $1;
 
 -- name: UpdateCompany :one
-UPDATE companies SET name = $2, timezone = $3, require_two_factor = $4, updated_at = now() WHERE id = $1 RETURNING *;
+UPDATE companies SET name = $2, timezone = $3, require_two_factor = $4, currency = $5, updated_at = now() WHERE id = $1 RETURNING *;
 
 -- name: LockCompany :one
 -- Serialises changes to a company's memberships (the last owner rule).
@@ -220,3 +220,6 @@ WHERE m.company_id = $1 AND u.totp_enabled_at IS NULL;
 -- name: ListCompanyIDs :many
 -- Keyset pages of every company, for platform jobs (key rotation).
 SELECT id FROM companies WHERE id > $1 ORDER BY id LIMIT $2;
+
+-- name: UpdateProfile :one
+UPDATE users SET name = $2, timezone = sqlc.narg(timezone), updated_at = $3 WHERE id = $1 RETURNING *;

@@ -124,3 +124,8 @@ RETURNING id, title;
 -- Deals (live or trashed) of contacts being purged lose their contact.
 UPDATE deals SET contact_id = NULL, updated_at = now()
 WHERE company_id = @company_id AND contact_id = ANY(@contact_ids::uuid[]);
+
+-- name: DealCompanyCurrency :one
+-- The company's base currency, for deals created without one. companies is
+-- a platform table; this reads only the caller's own row.
+SELECT currency FROM companies WHERE id = $1;

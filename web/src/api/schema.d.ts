@@ -325,7 +325,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change my name or time zone
+         * @description For the person, in every company they belong to.
+         */
+        patch: operations["updateProfile"];
         trace?: never;
     };
     "/api/auth/password": {
@@ -1982,6 +1986,8 @@ export interface components {
         Company: {
             /** Format: date-time */
             created_at: string;
+            /** @description ISO 4217 base currency. */
+            currency: string;
             id: string;
             name: string;
             /** @description Every member must use two-step sign-in. */
@@ -2002,6 +2008,8 @@ export interface components {
             };
         };
         CompanyUpdate: {
+            /** @description ISO 4217 base currency: the dashboard's totals are in it; deals in others are shown apart. */
+            currency?: string;
             name?: string;
             /** @description Owners only: every member must use two-step sign-in; members without it can only set it up until they do. */
             require_two_factor?: boolean;
@@ -2145,7 +2153,7 @@ export interface components {
         };
         DealInput: {
             contact_id?: string;
-            /** @description ISO 4217; default USD. */
+            /** @description ISO 4217; default the company's base currency. */
             currency?: string;
             /** @description YYYY-MM-DD. */
             expected_close_date?: string;
@@ -2428,6 +2436,8 @@ export interface components {
             company: components["schemas"]["Company"];
             /** @enum {string} */
             role: "owner" | "admin" | "member";
+            /** @description The time zone this person's today, overdue and times are in: their own, or else the company's. */
+            timezone: string;
             two_factor_setup_required: boolean;
             user: components["schemas"]["UserInfo"];
         };
@@ -2486,7 +2496,7 @@ export interface components {
             no_due_date: components["schemas"]["Activity"][] | null;
             /** @description Due before today, most overdue first. */
             overdue: components["schemas"]["Activity"][] | null;
-            /** @description The company's time zone, which defines today. */
+            /** @description The caller's time zone (their own, or else the company's), which defines today. */
             timezone: string;
             /** @description Due today (earlier today included), soonest first. */
             today: components["schemas"]["Activity"][] | null;
@@ -2599,6 +2609,11 @@ export interface components {
             name?: string;
             /** Format: int32 */
             probability?: number;
+        };
+        ProfileUpdate: {
+            name?: string;
+            /** @description IANA time zone for this person's today, overdue and times; an empty string follows the company's. */
+            timezone?: string;
         };
         ProviderInfo: {
             /** @description False until an admin sets up Twilio or the simulator. */
@@ -2780,10 +2795,14 @@ export interface components {
         };
         SignupInput: {
             company_name: string;
+            /** @description ISO 4217 base currency of the company (its dashboard's totals); default USD. */
+            currency?: string;
             /** Format: email */
             email: string;
             name: string;
             password: string;
+            /** @description IANA time zone of the company, such as Europe/Paris (the web app sends the browser's); default UTC. */
+            timezone?: string;
         };
         Stage: {
             /** @description The currency of total_value: the stage's most common deal currency (alphabetical on a tie). Absent when the stage has no deals. */
@@ -3064,6 +3083,8 @@ export interface components {
             name: string;
             /** Format: date-time */
             password_changed_at: string | null;
+            /** @description The person's own time zone; null follows the company's. */
+            timezone: string | null;
             /** @description Two-step sign-in (an authenticator app) is on. */
             two_factor: boolean;
         };
@@ -4224,6 +4245,57 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    updateProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProfileUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
