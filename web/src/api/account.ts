@@ -103,3 +103,16 @@ export function useJoinInvite(token: string) {
     onSuccess: (me) => startSession(qc, me),
   });
 }
+
+/** useUpdateProfile changes the person's name or own time zone ("" follows the company's). */
+export function useUpdateProfile() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { name?: string; timezone?: string }) => call(api.PATCH('/api/auth/me', { body })),
+    onSuccess: (me) => {
+      qc.setQueryData(keys.me, me);
+      // Today and overdue moved with the zone.
+      qc.invalidateQueries({ predicate: (q) => q.queryKey[0] !== keys.me[0] });
+    },
+  });
+}

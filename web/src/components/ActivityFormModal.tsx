@@ -82,7 +82,7 @@ function ActivityForm({
   const me = useSession();
   const qc = useQueryClient();
   const users = useUsers();
-  const tz = me.company.timezone;
+  const tz = me.timezone;
   const [formError, setFormError] = useState<string | null>(null);
   const form = useForm<ActivityFormValues>({
     mode: 'controlled',

@@ -156,7 +156,7 @@ const QUICK: Record<QuickType, { label: string; placeholder: string; button: str
 function Composer({ kind, id }: TimelineProps) {
   const me = useSession();
   const qc = useQueryClient();
-  const tz = me.company.timezone;
+  const tz = me.timezone;
   const [type, setType] = useState<QuickType>('note');
   const [text, setText] = useState('');
   const [date, setDate] = useState('');
@@ -486,7 +486,7 @@ function CallEntry({ c, at }: { c: TimelineCall; at: string }) {
 function When({ at }: { at: string }) {
   const me = useSession();
   return (
-    <Tooltip label={formatDateTime(at, me.company.timezone)}>
+    <Tooltip label={formatDateTime(at, me.timezone)}>
       <Text span size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
         {formatRelative(at)}
       </Text>
@@ -511,7 +511,7 @@ function ActivityEntry({ a, at, kind }: { a: Activity; at: string; kind: Timelin
   const [editOpened, edit] = useDisclosure(false);
   const done = a.done_at != null;
   const by = userName(a.created_by);
-  const due = a.due_at && isDoable(a.type) ? dueLabel(a.due_at, me.company.timezone) : null;
+  const due = a.due_at && isDoable(a.type) ? dueLabel(a.due_at, me.timezone) : null;
   const linked =
     kind === 'contact' && a.deal_id && a.deal_title ? (
       <Anchor component={Link} to={`/deals/${a.deal_id}`} size="xs">

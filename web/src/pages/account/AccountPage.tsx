@@ -2,6 +2,7 @@ import { Stack } from '@mantine/core';
 import { PageHeader } from '../../components/PageHeader';
 import { useSession } from '../../components/session';
 import { PasswordCard } from './PasswordCard';
+import { ProfileCard } from './ProfileCard';
 import { SessionsCard } from './SessionsCard';
 import { TwoFactorCard } from './TwoFactorCard';
 
@@ -15,6 +16,7 @@ export function AccountPage() {
         description={`Signed in as ${me.user.email}. These settings are yours, in every company you belong to.`}
       />
       <Stack gap="lg" maw={760}>
+        <ProfileCard />
         <TwoFactorCard />
         <PasswordCard />
         <SessionsCard />

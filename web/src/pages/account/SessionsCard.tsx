@@ -93,7 +93,7 @@ export function SessionsCard() {
                   </Table.Td>
                   <Table.Td visibleFrom="md" style={{ whiteSpace: 'nowrap' }}>
                     <Text size="sm" c="dimmed">
-                      {formatDateTime(s.created_at, me.company.timezone)}
+                      {formatDateTime(s.created_at, me.timezone)}
                     </Text>
                   </Table.Td>
                   <Table.Td>

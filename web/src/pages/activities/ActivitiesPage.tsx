@@ -67,7 +67,7 @@ export function ActivitiesPage() {
         opened={modal.mode !== 'closed'}
         onClose={() => setModal({ mode: 'closed' })}
         activity={modal.mode === 'edit' ? modal.activity : undefined}
-        defaults={{ type: 'task', dueDate: view === 'mine' ? dateIn(new Date(), me.company.timezone) : undefined }}
+        defaults={{ type: 'task', dueDate: view === 'mine' ? dateIn(new Date(), me.timezone) : undefined }}
       />
     </>
   );
@@ -94,7 +94,7 @@ function MyTasksView({ onEdit, onCreate }: { onEdit: (a: Activity) => void; onCr
     );
   const d = tasks.data;
   const total = GROUPS.reduce((n, g) => n + (d[g.key]?.length ?? 0), 0);
-  const tz = d.timezone || me.company.timezone;
+  const tz = d.timezone || me.timezone;
   const today = new Intl.DateTimeFormat('en-US', { weekday: 'long', month: 'long', day: 'numeric', timeZone: 'UTC' }).format(
     new Date(`${d.date}T12:00:00Z`),
   );

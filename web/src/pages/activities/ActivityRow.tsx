@@ -26,7 +26,7 @@ export function ActivityRow({ activity: a, onEdit, showType = false }: { activit
   const toggle = useToggleDone();
   const del = useDeleteActivity();
   const done = a.done_at != null;
-  const tz = me.company.timezone;
+  const tz = me.timezone;
   const due = a.due_at ? dueLabel(a.due_at, tz) : null;
   const style = TYPE_ICON[a.type] ?? TYPE_ICON.note;
 

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, PasswordInput, Stack, TextInput } from '@mantine/core';
+import { Alert, Anchor, Button, Group, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconAlertCircle } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -8,6 +8,8 @@ import { startSession } from '../../api/account';
 import { api, call } from '../../api/client';
 import { isApiError } from '../../api/errors';
 import { applyApiError } from '../../components/formErrors';
+import { CurrencySelect, TimeZoneSelect } from '../../components/ZonePickers';
+import { browserCurrency, browserTimeZone } from '../../lib/locale';
 import { required, validateEmail, validatePassword } from '../../lib/validation';
 import { AuthLayout } from './AuthLayout';
 
@@ -17,7 +19,7 @@ export function SignupPage() {
   const [formError, setFormError] = useState<string | null>(null);
   const form = useForm({
     mode: 'controlled',
-    initialValues: { company_name: '', name: '', email: '', password: '' },
+    initialValues: { company_name: '', name: '', email: '', password: '', timezone: browserTimeZone(), currency: browserCurrency() },
     validate: {
       company_name: required('Company name'),
       name: required('Your name'),
@@ -30,7 +32,14 @@ export function SignupPage() {
     mutationFn: (v: typeof form.values) =>
       call(
         api.POST('/api/auth/signup', {
-          body: { company_name: v.company_name.trim(), name: v.name.trim(), email: v.email.trim(), password: v.password },
+          body: {
+            company_name: v.company_name.trim(),
+            name: v.name.trim(),
+            email: v.email.trim(),
+            password: v.password,
+            timezone: v.timezone,
+            currency: v.currency,
+          },
         }),
       ),
     meta: { authFlow: true },
@@ -84,6 +93,10 @@ export function SignupPage() {
             required
             {...form.getInputProps('password')}
           />
+          <Group grow align="flex-start" gap="sm">
+            <TimeZoneSelect label="Time zone" description="For today, overdue and 9:00" {...form.getInputProps('timezone')} />
+            <CurrencySelect label="Currency" description="For the dashboard's totals" {...form.getInputProps('currency')} />
+          </Group>
           <Button type="submit" fullWidth loading={signup.isPending} mt="xs">
             Create account
           </Button>

@@ -76,7 +76,7 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
 
 function CallDetails({ c }: { c: Call }) {
   const me = useSession();
-  const tz = me.company.timezone;
+  const tz = me.timezone;
   const party = callParty(c);
   return (
     <Stack gap="md">

@@ -308,7 +308,7 @@ function CallRow({ c, onOpen }: { c: Call; onOpen: () => void }) {
         <Text size="sm">{formatDuration(c.duration_seconds)}</Text>
       </Table.Td>
       <Table.Td visibleFrom="sm" style={{ whiteSpace: 'nowrap' }}>
-        <Tooltip label={formatDateTime(c.created_at, me.company.timezone)}>
+        <Tooltip label={formatDateTime(c.created_at, me.timezone)}>
           <Text size="sm" c="dimmed">
             {formatRelative(c.created_at)}
           </Text>

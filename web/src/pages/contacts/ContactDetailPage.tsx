@@ -197,8 +197,8 @@ function ContactView({ contact }: { contact: Contact }) {
               </Grid.Col>
               <Grid.Col span={{ base: 12, xs: 6 }}>
                 <Field label="Added">
-                  <Text size="sm" title={formatDateTime(contact.created_at, me.company.timezone)}>
-                    {formatDateTime(contact.created_at, me.company.timezone)}
+                  <Text size="sm" title={formatDateTime(contact.created_at, me.timezone)}>
+                    {formatDateTime(contact.created_at, me.timezone)}
                   </Text>
                   <Text size="xs" c="dimmed">
                     Updated {formatRelative(contact.updated_at)}

@@ -156,7 +156,7 @@ function ContactSummary({ c }: { c: Contact }) {
           </Text>
         ))}
         <Text size="xs" c="dimmed">
-          Added {formatDate(c.created_at, me.company.timezone)}
+          Added {formatDate(c.created_at, me.timezone)}
         </Text>
       </Box>
     </Group>

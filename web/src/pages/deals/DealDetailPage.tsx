@@ -196,7 +196,7 @@ function DealView({ deal }: { deal: Deal }) {
   const wonStage = stages.find((s) => s.kind === 'won');
   const lostStage = stages.find((s) => s.kind === 'lost');
   const firstOpen = stages.find((s) => s.kind === 'open');
-  const today = todayIn(me.company.timezone);
+  const today = todayIn(me.timezone);
   const overdue = isOverdue(deal.expected_close_date, deal.status, today);
 
   const patch = useMutation({
@@ -466,14 +466,14 @@ function DealView({ deal }: { deal: Deal }) {
                 <Box>
                   <Label>Created</Label>
                   <Text size="sm" mt={2}>
-                    {formatDateTime(deal.created_at, me.company.timezone)}
+                    {formatDateTime(deal.created_at, me.timezone)}
                   </Text>
                 </Box>
                 {deal.closed_at ? (
                   <Box>
                     <Label>Closed</Label>
                     <Text size="sm" mt={2}>
-                      {formatDateTime(deal.closed_at, me.company.timezone)}
+                      {formatDateTime(deal.closed_at, me.timezone)}
                     </Text>
                   </Box>
                 ) : (

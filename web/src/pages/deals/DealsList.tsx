@@ -74,7 +74,7 @@ export function DealsList({ pipeline, pipelines, header }: { pipeline: Pipeline;
   const query = useMemo(() => ({ ...filter, sort, order }), [filter, sort, order]);
   const list = useDealList(query);
   const deals = useMemo(() => list.data?.pages.flatMap((p) => p.items ?? []) ?? [], [list.data]);
-  const today = todayIn(me.company.timezone);
+  const today = todayIn(me.timezone);
 
   const activeFilters = [owner, status, stage, min, max, from, to].filter(Boolean).length;
   const filtered = Boolean(q) || activeFilters > 0;

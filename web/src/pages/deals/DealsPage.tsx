@@ -157,7 +157,7 @@ function BoardView({
     const ds = allDeals ?? [];
     return q.trim() ? ds.filter((d) => matchesSearch(d, q)) : ds;
   }, [allDeals, q]);
-  const today = todayIn(me.company.timezone);
+  const today = todayIn(me.timezone);
   const filtered = Boolean(q || owner);
 
   const openIds = useMemo(() => new Set(stages.filter((s) => s.kind === 'open').map((s) => s.id)), [stages]);

@@ -110,7 +110,7 @@ export function ImportsList() {
                       )}
                     </Table.Td>
                     <Table.Td visibleFrom="md" ta="right" style={{ whiteSpace: 'nowrap' }}>
-                      <Text size="sm" c="dimmed" title={formatDateTime(i.created_at, me.company.timezone)}>
+                      <Text size="sm" c="dimmed" title={formatDateTime(i.created_at, me.timezone)}>
                         {formatRelative(i.created_at)}
                       </Text>
                     </Table.Td>

@@ -93,7 +93,7 @@ export function ProgressStep({ imp }: { imp: Import }) {
           title={imp.failed_rows > 0 ? `Done, with ${plural(imp.failed_rows, 'row')} that could not be imported` : 'Done'}
         >
           <Text size="sm">
-            {summary(imp)} Finished {formatDateTime(imp.finished_at, me.company.timezone)}.
+            {summary(imp)} Finished {formatDateTime(imp.finished_at, me.timezone)}.
             {imp.failed_rows > 0 && ' The report lists each failed row with the reason; fix them in the sheet and import the report again.'}
           </Text>
         </Alert>

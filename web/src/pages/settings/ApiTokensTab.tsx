@@ -91,7 +91,7 @@ export function ApiTokensTab() {
                       {t.name}
                     </Text>
                     <Text size="xs" c="dimmed" className="crm-truncate">
-                      <Code fz="xs">{t.prefix}…</Code> · created {formatDate(t.created_at, me.company.timezone)}
+                      <Code fz="xs">{t.prefix}…</Code> · created {formatDate(t.created_at, me.timezone)}
                     </Text>
                   </Table.Td>
                   <Table.Td visibleFrom="sm" style={{ whiteSpace: 'nowrap' }}>
@@ -104,7 +104,7 @@ export function ApiTokensTab() {
                   </Table.Td>
                   <Table.Td visibleFrom="md" style={{ whiteSpace: 'nowrap' }}>
                     <Text size="sm" c={t.expires_at ? undefined : 'dimmed'}>
-                      {t.expires_at ? formatDate(t.expires_at, me.company.timezone) : 'Never'}
+                      {t.expires_at ? formatDate(t.expires_at, me.timezone) : 'Never'}
                     </Text>
                   </Table.Td>
                   <Table.Td>

@@ -106,7 +106,7 @@ export function AuditTrailTab() {
                     {describeAudit(e)}
                   </Text>
                   <Text size="xs" c="dimmed">
-                    {formatDateTime(e.at, me.company.timezone)} · {formatRelative(e.at)}
+                    {formatDateTime(e.at, me.timezone)} · {formatRelative(e.at)}
                   </Text>
                 </Box>
               </Group>

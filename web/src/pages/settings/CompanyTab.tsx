@@ -1,30 +1,19 @@
-import { Alert, Anchor, Button, Card, Group, Select, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Card, Group, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconAlertCircle, IconLock } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { api, call } from '../../api/client';
 import { isAdmin, keys, useCompany } from '../../api/queries';
 import type { Company, Me } from '../../api/types';
 import { applyApiError } from '../../components/formErrors';
 import { notifyError, notifySuccess } from '../../components/notify';
+import { CurrencySelect, TimeZoneSelect } from '../../components/ZonePickers';
 import { Link } from 'react-router';
 import { ErrorState, PageLoader } from '../../components/States';
 import { useSession } from '../../components/session';
 import { formatDate, roleLabel } from '../../lib/format';
 import { required } from '../../lib/validation';
-
-function timeZones(current: string): string[] {
-  let zones: string[] = [];
-  try {
-    zones = (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
-  } catch {
-    zones = [];
-  }
-  const all = new Set(['UTC', ...zones]);
-  if (current) all.add(current);
-  return [...all];
-}
 
 export function CompanyTab() {
   const company = useCompany();
@@ -38,26 +27,27 @@ function CompanyForm({ company }: { company: Company }) {
   const qc = useQueryClient();
   const canEdit = isAdmin(me.role);
   const [formError, setFormError] = useState<string | null>(null);
-  const zones = useMemo(() => timeZones(company.timezone), [company.timezone]);
   const form = useForm({
     mode: 'controlled',
-    initialValues: { name: company.name, timezone: company.timezone },
-    validate: { name: required('Company name'), timezone: required('Time zone') },
+    initialValues: { name: company.name, timezone: company.timezone, currency: company.currency },
+    validate: { name: required('Company name'), timezone: required('Time zone'), currency: required('Currency') },
   });
   const save = useMutation({
-    mutationFn: (v: typeof form.values) => call(api.PATCH('/api/company', { body: { name: v.name.trim(), timezone: v.timezone } })),
+    mutationFn: (v: typeof form.values) =>
+      call(api.PATCH('/api/company', { body: { name: v.name.trim(), timezone: v.timezone, currency: v.currency } })),
     onSuccess: (saved) => {
       qc.setQueryData(keys.company, saved);
       qc.setQueryData<Me | null>(keys.me, (prev) =>
         prev
           ? {
               ...prev,
-              company: { ...prev.company, name: saved.name, timezone: saved.timezone },
+              company: { ...prev.company, name: saved.name, timezone: saved.timezone, currency: saved.currency },
+              timezone: prev.user.timezone ?? saved.timezone,
               companies: (prev.companies ?? []).map((c) => (c.id === saved.id ? { ...c, name: saved.name } : c)),
             }
           : prev,
       );
-      form.resetDirty({ name: saved.name, timezone: saved.timezone });
+      form.resetDirty({ name: saved.name, timezone: saved.timezone, currency: saved.currency });
       notifySuccess('Company settings saved.');
     },
     onError: (err) => setFormError(applyApiError(form, err)),
@@ -90,15 +80,17 @@ function CompanyForm({ company }: { company: Company }) {
             </Alert>
           )}
           <TextInput label="Company name" readOnly={!canEdit} required={canEdit} {...form.getInputProps('name')} />
-          <Select
+          <TimeZoneSelect
             label="Time zone"
-            data={zones}
-            searchable
+            description="The company's days (reports, quiet hours); each member may pick their own in Account & security."
             readOnly={!canEdit}
-            allowDeselect={false}
-            nothingFoundMessage="No such time zone"
-            limit={100}
             {...form.getInputProps('timezone')}
+          />
+          <CurrencySelect
+            label="Base currency"
+            description="The dashboard's totals are in it; deals in other currencies are shown apart. New deals start in it."
+            readOnly={!canEdit}
+            {...form.getInputProps('currency')}
           />
           {canEdit && (
             <Group justify="flex-end">

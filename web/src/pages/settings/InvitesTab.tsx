@@ -117,7 +117,7 @@ export function InvitesTab() {
                           Expired
                         </Badge>
                       ) : (
-                        <Text size="sm" c="dimmed" title={formatDate(inv.expires_at, me.company.timezone)}>
+                        <Text size="sm" c="dimmed" title={formatDate(inv.expires_at, me.timezone)}>
                           {formatRelative(inv.expires_at)}
                         </Text>
                       )}

@@ -143,7 +143,7 @@ export function UsersTab() {
                   </Table.Td>
                   <Table.Td visibleFrom="sm" style={{ whiteSpace: 'nowrap' }}>
                     <Text size="sm" c="dimmed">
-                      {formatDate(u.joined_at, me.company.timezone)}
+                      {formatDate(u.joined_at, me.timezone)}
                     </Text>
                   </Table.Td>
                   <Table.Td>

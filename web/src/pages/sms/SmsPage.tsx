@@ -301,9 +301,9 @@ function ThreadRow({ t, active }: { t: SmsThread; active: boolean }) {
               c={unread ? 'brand' : 'dimmed'}
               fw={unread ? 600 : undefined}
               style={{ whiteSpace: 'nowrap' }}
-              title={formatDateTime(t.last_message_at, me.company.timezone)}
+              title={formatDateTime(t.last_message_at, me.timezone)}
             >
-              {shortWhen(t.last_message_at, me.company.timezone)}
+              {shortWhen(t.last_message_at, me.timezone)}
             </Text>
           </Group>
           <Group justify="space-between" gap={6} wrap="nowrap" mt={2}>

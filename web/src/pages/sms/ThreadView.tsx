@@ -172,7 +172,7 @@ interface MessageListProps {
 
 function MessageList({ tagSimulated, messages, loading, error, retry, hasOlder, loadOlder, loadingOlder }: MessageListProps) {
   const me = useSession();
-  const tz = me.company.timezone;
+  const tz = me.timezone;
   const viewport = useRef<HTMLDivElement>(null);
   const lastId = messages.length > 0 ? messages[messages.length - 1].id : '';
   // Stay at the newest text when one arrives (but not when older ones are loaded above).
@@ -221,7 +221,7 @@ function MessageList({ tagSimulated, messages, loading, error, retry, hasOlder, 
 function Bubble({ m, tagSimulated }: { m: SmsMessage; tagSimulated: boolean }) {
   const me = useSession();
   const out = m.direction === 'outbound';
-  const time = timeIn(new Date(m.created_at), me.company.timezone);
+  const time = timeIn(new Date(m.created_at), me.timezone);
   const by = m.automated ? 'Automatic reply' : out && m.sent_by_name ? (m.sent_by === me.user.id ? 'You' : m.sent_by_name) : '';
   const media = m.media_urls ?? [];
   return (
@@ -258,7 +258,7 @@ function Bubble({ m, tagSimulated }: { m: SmsMessage; tagSimulated: boolean }) {
         )}
       </Box>
       <Group gap={6} wrap="wrap" justify={out ? 'flex-end' : 'flex-start'} px={4}>
-        <Tooltip label={formatDateTime(m.created_at, me.company.timezone)}>
+        <Tooltip label={formatDateTime(m.created_at, me.timezone)}>
           <Text size="xs" c="dimmed">
             {time}
           </Text>

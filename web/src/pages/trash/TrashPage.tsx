@@ -156,14 +156,14 @@ function TrashList({ type, path, label }: { type: TrashType; path: string; label
                     <Text size="sm">{who}</Text>
                   </Table.Td>
                   <Table.Td visibleFrom="sm" style={{ whiteSpace: 'nowrap' }}>
-                    <Tooltip label={formatDateTime(item.deleted_at, me.company.timezone)}>
+                    <Tooltip label={formatDateTime(item.deleted_at, me.timezone)}>
                       <Text size="sm" c="dimmed">
                         {formatRelative(item.deleted_at)}
                       </Text>
                     </Tooltip>
                   </Table.Td>
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                    <Tooltip label={`Deleted for good on ${formatDateTime(item.purge_at, me.company.timezone)}`}>
+                    <Tooltip label={`Deleted for good on ${formatDateTime(item.purge_at, me.timezone)}`}>
                       <Badge variant="light" color={left <= 3 ? 'red' : left <= 7 ? 'orange' : 'gray'} data-testid="days-left">
                         {left === 1 ? '1 day' : `${left} days`}
                       </Badge>
