@@ -38,15 +38,28 @@ type Env struct {
 // CheapPasswords keeps argon2id from dominating test time.
 var CheapPasswords = &auth.PasswordParams{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 
+// Option changes the configuration a test's server starts with.
+type Option func(env map[string]string)
+
+// WithEnv sets a configuration variable (CRM_DB_MAX_CONNS, …) for the server.
+func WithEnv(name, value string) Option { return func(env map[string]string) { env[name] = value } }
+
 // New starts the API on a fresh database.
-func New(t testing.TB) *Env {
+func New(t testing.TB, opts ...Option) *Env {
 	t.Helper()
+	extra := map[string]string{}
+	for _, o := range opts {
+		o(extra)
+	}
 	urls := dbtest.New(t)
 	srv := httptest.NewUnstartedServer(nil)
 	publicURL := "http://" + srv.Listener.Addr().String()
 	dataDir := t.TempDir() // blobs (uploaded imports) live here
 	tw := twiliofake.New(t)
 	cfg, err := config.Load(func(k string) string {
+		if v, ok := extra[k]; ok {
+			return v
+		}
 		switch k {
 		case "CRM_DATABASE_URL":
 			return urls.App

@@ -68,7 +68,8 @@ type App struct {
 
 // New connects to the database and builds the services and the handler.
 func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts auth.Options) (*App, error) {
-	d, err := db.Open(ctx, cfg.DatabaseURL)
+	d, err := db.Open(ctx, cfg.DatabaseURL, db.Options{MaxConns: cfg.DBMaxConns, JobsMaxConns: cfg.JobsDBMaxConns,
+		StatementTimeout: cfg.StatementTimeout, JobStatementTimeout: cfg.JobStatementTimeout, AcquireTimeout: cfg.DBAcquireTimeout})
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +112,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts auth.Opt
 	a.Calls = calls.NewService(d, a.Telephony, tw)
 	a.Workers = river.NewWorkers()
 	registerWorkers(a)
-	if a.Jobs, err = jobs.New(d.Pool, log, a.Workers, periodicJobs()); err != nil {
+	if a.Jobs, err = jobs.New(d.Jobs(), log, a.Workers, periodicJobs()); err != nil {
 		a.Close()
 		return nil, err
 	}

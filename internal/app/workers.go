@@ -8,6 +8,7 @@ import (
 	"github.com/salescrm/crm/internal/auth"
 	"github.com/salescrm/crm/internal/calls"
 	"github.com/salescrm/crm/internal/imports"
+	"github.com/salescrm/crm/internal/jobs"
 	"github.com/salescrm/crm/internal/sms"
 )
 
@@ -15,11 +16,11 @@ import (
 // arguments carry company_id and its worker opens the company's tenant
 // transaction.
 func registerWorkers(a *App) {
-	river.AddWorker(a.Workers, &auth.PruneWorker{Service: a.Auth})
-	river.AddWorker(a.Workers, &imports.Worker{Service: a.Imports})
-	river.AddWorker(a.Workers, &sms.SendWorker{Service: a.SMS})
-	river.AddWorker(a.Workers, &sms.SimulateWorker{Service: a.SMS})
-	river.AddWorker(a.Workers, &calls.SimulateWorker{Service: a.Calls})
+	jobs.AddPlatformWorker(a.Workers, &auth.PruneWorker{Service: a.Auth})
+	jobs.AddTenantWorker(a.Workers, &imports.Worker{Service: a.Imports})
+	jobs.AddTenantWorker(a.Workers, &sms.SendWorker{Service: a.SMS})
+	jobs.AddTenantWorker(a.Workers, &sms.SimulateWorker{Service: a.SMS})
+	jobs.AddTenantWorker(a.Workers, &calls.SimulateWorker{Service: a.Calls})
 }
 
 // periodicJobs are run by whichever server is River's leader.
