@@ -266,11 +266,14 @@ func (s *Server) csvStream(name string, write func(ctx context.Context, open fun
 			hctx.SetHeader("Content-Type", "text/csv; charset=utf-8")
 			hctx.SetHeader("Content-Disposition", `attachment; filename="`+name+`"`)
 			hctx.SetHeader("Cache-Control", "no-store")
-			if _, w := humago.Unwrap(hctx); w != nil {
-				// A large file on a slow link outlasts the server's write timeout.
-				_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(time.Hour))
-			}
 			hctx.SetStatus(http.StatusOK)
+			if _, w := humago.Unwrap(hctx); w != nil {
+				// A large file on a slow link outlasts the server's write
+				// timeout, which runs from the request's headers; instead each
+				// write must make progress within downloadIdle, so a client
+				// that stops reading gives its export slot back.
+				return &progressWriter{w: hctx.BodyWriter(), rc: http.NewResponseController(w)}, nil
+			}
 			return hctx.BodyWriter(), nil
 		}
 		err := write(ctx, open)
@@ -283,4 +286,19 @@ func (s *Server) csvStream(name string, write func(ctx context.Context, open fun
 			panic(http.ErrAbortHandler)
 		}
 	}}
+}
+
+// downloadIdle is how long a download's client may go without taking any of
+// it before the server gives up on it.
+const downloadIdle = time.Minute
+
+// progressWriter moves the connection's write deadline on before each write.
+type progressWriter struct {
+	w  io.Writer
+	rc *http.ResponseController
+}
+
+func (p *progressWriter) Write(b []byte) (int, error) {
+	_ = p.rc.SetWriteDeadline(time.Now().Add(downloadIdle))
+	return p.w.Write(b)
 }

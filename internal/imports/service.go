@@ -25,6 +25,7 @@ import (
 	"github.com/salescrm/crm/internal/deals"
 	"github.com/salescrm/crm/internal/errs"
 	"github.com/salescrm/crm/internal/jobs"
+	"github.com/salescrm/crm/internal/slots"
 	"github.com/salescrm/crm/internal/tenancy"
 )
 
@@ -98,8 +99,9 @@ type Deps struct {
 
 // Service runs imports and exports. Every method takes the company first.
 type Service struct {
-	deps Deps
-	jobs *jobs.Client
+	deps    Deps
+	jobs    *jobs.Client
+	exports *slots.Limiter[uuid.UUID] // MaxExportsPerCompany
 }
 
 // NewService returns the service; SetJobs must be called before Start.
@@ -107,7 +109,7 @@ func NewService(d Deps) *Service {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{deps: d}
+	return &Service{deps: d, exports: slots.New[uuid.UUID](MaxExportsPerCompany)}
 }
 
 // SetJobs gives the service the job client that Start enqueues with. (The
@@ -496,8 +498,14 @@ const failuresPage = 1000
 // Failures writes the failure report of an import as CSV: the row's line,
 // the reason, then the row's original cells under the file's own headers.
 // open is called once, after the import is found and before the first
-// byte; an error before that (not found) is returned without calling it.
+// byte; an error before that (not found, or the company at its export
+// limit) is returned without calling it.
 func (s *Service) Failures(ctx context.Context, companyID, id uuid.UUID, open func() (io.Writer, error)) error {
+	release, err := s.exportSlot(companyID)
+	if err != nil {
+		return err
+	}
+	defer release()
 	imp, err := s.Get(ctx, companyID, id)
 	if err != nil {
 		return err

@@ -156,10 +156,14 @@ func (q *Queries) ExportCustomFieldKeys(ctx context.Context, arg ExportCustomFie
 
 const exportDealContacts = `-- name: ExportDealContacts :many
 SELECT id, coalesce(email, '')::text AS email, btrim(first_name || ' ' || last_name)::text AS name
-FROM contacts c
-WHERE c.company_id = $1
-  AND c.id IN (SELECT d.contact_id FROM deals d WHERE d.company_id = $1 AND d.contact_id IS NOT NULL)
+FROM contacts
+WHERE company_id = $1 AND id = ANY($2::uuid[])
 `
+
+type ExportDealContactsParams struct {
+	CompanyID uuid.UUID
+	Ids       []uuid.UUID
+}
 
 type ExportDealContactsRow struct {
 	ID    uuid.UUID
@@ -167,11 +171,9 @@ type ExportDealContactsRow struct {
 	Name  string
 }
 
-// The email and name of every contact that has a deal, for the deals
-// export (deals.Each holds its connection while it streams, so the export
-// reads these first).
-func (q *Queries) ExportDealContacts(ctx context.Context, companyID uuid.UUID) ([]ExportDealContactsRow, error) {
-	rows, err := q.db.Query(ctx, exportDealContacts, companyID)
+// The email and name of the contacts of one page of the deals export.
+func (q *Queries) ExportDealContacts(ctx context.Context, arg ExportDealContactsParams) ([]ExportDealContactsRow, error) {
+	rows, err := q.db.Query(ctx, exportDealContacts, arg.CompanyID, arg.Ids)
 	if err != nil {
 		return nil, err
 	}

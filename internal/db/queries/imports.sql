@@ -64,13 +64,10 @@ LIMIT @max_rows;
 SELECT * FROM contacts WHERE company_id = @company_id AND email = ANY(@emails::text[]);
 
 -- name: ExportDealContacts :many
--- The email and name of every contact that has a deal, for the deals
--- export (deals.Each holds its connection while it streams, so the export
--- reads these first).
+-- The email and name of the contacts of one page of the deals export.
 SELECT id, coalesce(email, '')::text AS email, btrim(first_name || ' ' || last_name)::text AS name
-FROM contacts c
-WHERE c.company_id = @company_id
-  AND c.id IN (SELECT d.contact_id FROM deals d WHERE d.company_id = @company_id AND d.contact_id IS NOT NULL);
+FROM contacts
+WHERE company_id = @company_id AND id = ANY(@ids::uuid[]);
 
 -- name: ExportCustomFieldKeys :many
 -- The custom field names in use, for the contacts export's columns.
