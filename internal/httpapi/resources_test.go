@@ -179,4 +179,3 @@ func TestPoolExhaustionAnswers503(t *testing.T) {
 	at.Do("GET", "/api/contacts", nil).Want(200)
 	at.Do("GET", "/readyz", nil).Want(200)
 }
-
