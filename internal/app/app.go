@@ -34,6 +34,7 @@ import (
 	"github.com/salescrm/crm/internal/secrets"
 	"github.com/salescrm/crm/internal/seed"
 	"github.com/salescrm/crm/internal/sms"
+	"github.com/salescrm/crm/internal/storage"
 	"github.com/salescrm/crm/internal/telephony"
 	"github.com/salescrm/crm/internal/tenancy"
 	"github.com/salescrm/crm/internal/webui"
@@ -55,6 +56,7 @@ type App struct {
 	Deals      *deals.Service
 	Activities *activities.Service
 	Imports    *imports.Service
+	Storage    *storage.Service
 	Analytics  *analytics.Service
 	Telephony  *telephony.Service
 	SMS        *sms.Service
@@ -95,7 +97,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts auth.Opt
 	a.Analytics = analytics.NewService(d)
 	a.Auth = auth.NewService(d, log, cfg.PublicURL, opts)
 	a.Auth.OnCompanyCreated = pipelines.CreateDefault
-	a.Imports = imports.NewService(imports.Deps{DB: d, Blobs: blob.NewLocal(filepath.Join(cfg.DataDir, "blobs")),
+	a.Storage = storage.New(d, blob.NewLocal(filepath.Join(cfg.DataDir, "blobs")), cfg.StorageQuotaBytes)
+	a.Imports = imports.NewService(imports.Deps{DB: d, Storage: a.Storage,
 		Auth: a.Auth, Contacts: a.Contacts, Deals: a.Deals, Log: log})
 	box, err := secrets.NewBox(cfg.SecretKeyID, cfg.SecretKey, nil)
 	if err != nil {
@@ -123,7 +126,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts auth.Opt
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	webHandler, _ := webui.Handler(mustSub(web.Dist, "dist"))
 	a.Server = httpapi.New(httpapi.Deps{Log: log, DB: d, Auditor: auditor, Auth: a.Auth, Contacts: a.Contacts,
-		Pipelines: a.Pipelines, Deals: a.Deals, Activities: a.Activities, Imports: a.Imports, Analytics: a.Analytics,
+		Pipelines: a.Pipelines, Deals: a.Deals, Activities: a.Activities, Imports: a.Imports, Storage: a.Storage, Analytics: a.Analytics,
 		Telephony: a.Telephony, SMS: a.SMS, Calls: a.Calls,
 		SecureCookies: cfg.SecureCookies(), Web: webHandler, Registry: reg, Version: Version})
 	return a, nil

@@ -18,6 +18,7 @@ import (
 func registerWorkers(a *App) {
 	jobs.AddPlatformWorker(a.Workers, &auth.PruneWorker{Service: a.Auth})
 	jobs.AddTenantWorker(a.Workers, &imports.Worker{Service: a.Imports})
+	jobs.AddPlatformWorker(a.Workers, &imports.ExpireWorker{Service: a.Imports})
 	jobs.AddTenantWorker(a.Workers, &sms.SendWorker{Service: a.SMS})
 	jobs.AddTenantWorker(a.Workers, &sms.SimulateWorker{Service: a.SMS})
 	jobs.AddTenantWorker(a.Workers, &calls.SimulateWorker{Service: a.Calls})
@@ -28,6 +29,9 @@ func periodicJobs() []*river.PeriodicJob {
 	return []*river.PeriodicJob{
 		river.NewPeriodicJob(river.PeriodicInterval(10*time.Minute),
 			func() (river.JobArgs, *river.InsertOpts) { return auth.PruneArgs{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true}),
+		river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+			func() (river.JobArgs, *river.InsertOpts) { return imports.ExpireArgs{}, nil },
 			&river.PeriodicJobOpts{RunOnStart: true}),
 	}
 }

@@ -130,7 +130,9 @@ func (s *Server) registerImports() {
 		Description: "The body is the file itself (Content-Type text/csv), UTF-8 with or without a byte order mark, at most 50 MiB; " +
 			"the first row names the columns. The answer is the new import (status uploaded) with a mapping guessed from the " +
 			"column names, the fields the columns can map to, and the first rows checked with that mapping. " +
-			"Nothing is imported until the import is started.",
+			"Nothing is imported until the import is started; an import not started within 24 hours is deleted with its file. " +
+			"The file counts against the company's storage quota (GET /api/company/storage): one that does not fit is refused " +
+			"with 422 on body, and nothing of it is kept.",
 		DefaultStatus: http.StatusCreated, MaxBodyBytes: imports.MaxUploadBytes,
 		RequestBody: &huma.RequestBody{Required: true, Description: "The CSV file.", Content: map[string]*huma.MediaType{
 			"text/csv": {Schema: &huma.Schema{Type: "string", Format: "binary"}}}},

@@ -25,6 +25,7 @@ import (
 	"github.com/salescrm/crm/internal/imports"
 	"github.com/salescrm/crm/internal/pipelines"
 	"github.com/salescrm/crm/internal/sms"
+	"github.com/salescrm/crm/internal/storage"
 	"github.com/salescrm/crm/internal/telephony"
 	"github.com/salescrm/crm/internal/tenancy"
 )
@@ -44,6 +45,7 @@ type Deps struct {
 	Deals         *deals.Service
 	Activities    *activities.Service
 	Imports       *imports.Service
+	Storage       *storage.Service
 	Analytics     *analytics.Service
 	Telephony     *telephony.Service
 	SMS           *sms.Service
@@ -143,6 +145,7 @@ func New(d Deps) *Server {
 	s.registerDeals()
 	s.registerActivities()
 	s.registerImports()
+	s.registerStorage()
 	s.registerAnalytics()
 	s.registerPhone()
 	s.registerSMS()

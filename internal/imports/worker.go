@@ -108,7 +108,7 @@ func (s *Service) Run(ctx context.Context, companyID, importID uuid.UUID) error 
 		by = *imp.CreatedBy
 	}
 
-	rc, err := s.deps.Blobs.Open(ctx, BlobKey(companyID, importID))
+	rc, err := s.deps.Storage.Open(ctx, BlobKey(companyID, importID))
 	if errors.Is(err, blob.ErrNotFound) {
 		return fail("the uploaded file is gone")
 	}

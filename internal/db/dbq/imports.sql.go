@@ -120,6 +120,44 @@ func (q *Queries) DeleteImport(ctx context.Context, arg DeleteImportParams) (str
 	return blob_key, err
 }
 
+const deleteUnstartedImports = `-- name: DeleteUnstartedImports :many
+DELETE FROM imports
+WHERE company_id = $1 AND status = 'uploaded' AND created_at < $2::timestamptz
+RETURNING id, blob_key
+`
+
+type DeleteUnstartedImportsParams struct {
+	CompanyID uuid.UUID
+	Cutoff    time.Time
+}
+
+type DeleteUnstartedImportsRow struct {
+	ID      uuid.UUID
+	BlobKey string
+}
+
+// Imports of a company that were uploaded before the cutoff and never
+// started (imports_unstarted_idx); their files go with them.
+func (q *Queries) DeleteUnstartedImports(ctx context.Context, arg DeleteUnstartedImportsParams) ([]DeleteUnstartedImportsRow, error) {
+	rows, err := q.db.Query(ctx, deleteUnstartedImports, arg.CompanyID, arg.Cutoff)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []DeleteUnstartedImportsRow
+	for rows.Next() {
+		var i DeleteUnstartedImportsRow
+		if err := rows.Scan(&i.ID, &i.BlobKey); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const exportCustomFieldKeys = `-- name: ExportCustomFieldKeys :many
 SELECT DISTINCT k::text AS key
 FROM contacts, jsonb_object_keys(custom_fields) AS k

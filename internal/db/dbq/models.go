@@ -49,6 +49,15 @@ type AuditLog struct {
 	Detail      json.RawMessage
 }
 
+type Blob struct {
+	CompanyID uuid.UUID
+	ID        uuid.UUID
+	Key       string
+	Kind      string
+	Bytes     int64
+	CreatedAt time.Time
+}
+
 type Call struct {
 	CompanyID         uuid.UUID
 	ID                uuid.UUID

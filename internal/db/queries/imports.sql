@@ -84,3 +84,10 @@ INSERT INTO contacts (company_id, id, first_name, last_name, email, phone, compa
                       tags, owner_id, custom_fields)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 RETURNING *;
+
+-- name: DeleteUnstartedImports :many
+-- Imports of a company that were uploaded before the cutoff and never
+-- started (imports_unstarted_idx); their files go with them.
+DELETE FROM imports
+WHERE company_id = @company_id AND status = 'uploaded' AND created_at < @cutoff::timestamptz
+RETURNING id, blob_key;
