@@ -92,7 +92,7 @@ type Page struct {
 type Deps struct {
 	DB       *db.DB
 	Storage  *storage.Service // the uploaded files, within the company's quota
-	Auth     *auth.Service // members, to turn owner emails into users
+	Auth     *auth.Service    // members, to turn owner emails into users
 	Contacts *contacts.Service
 	Deals    *deals.Service
 	Log      *slog.Logger

@@ -179,7 +179,9 @@ func (s *Service) ForgetTx(ctx context.Context, q *db.Q, companyID uuid.UUID, ke
 func (s *Service) Remove(ctx context.Context, key string) error { return s.blobs.Delete(ctx, key) }
 
 // Open returns a stored blob's content; blob.ErrNotFound when it is gone.
-func (s *Service) Open(ctx context.Context, key string) (io.ReadCloser, error) { return s.blobs.Open(ctx, key) }
+func (s *Service) Open(ctx context.Context, key string) (io.ReadCloser, error) {
+	return s.blobs.Open(ctx, key)
+}
 
 // quotaReader fails once more than room bytes have been read (room < 0: no
 // limit).
