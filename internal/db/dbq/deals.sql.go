@@ -180,6 +180,34 @@ func (q *Queries) CreateDeal(ctx context.Context, arg CreateDealParams) (Deal, e
 	return i, err
 }
 
+const dealPositionAfter = `-- name: DealPositionAfter :one
+SELECT coalesce(min(position), 'Infinity')::float8 FROM deals
+WHERE company_id = $1 AND pipeline_id = $2 AND stage_id = $3 AND position > $4 AND id <> $5
+`
+
+type DealPositionAfterParams struct {
+	CompanyID  uuid.UUID
+	PipelineID uuid.UUID
+	StageID    uuid.UUID
+	Position   float64
+	ID         uuid.UUID
+}
+
+// The position of the deal just after (in board order) the given position
+// in a stage, other than the deal being moved; Infinity when there is none.
+func (q *Queries) DealPositionAfter(ctx context.Context, arg DealPositionAfterParams) (float64, error) {
+	row := q.db.QueryRow(ctx, dealPositionAfter,
+		arg.CompanyID,
+		arg.PipelineID,
+		arg.StageID,
+		arg.Position,
+		arg.ID,
+	)
+	var column_1 float64
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
 const dealPositionBefore = `-- name: DealPositionBefore :one
 SELECT coalesce(max(position), 0)::float8 FROM deals
 WHERE company_id = $1 AND pipeline_id = $2 AND stage_id = $3 AND position < $4

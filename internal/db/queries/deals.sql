@@ -33,6 +33,12 @@ DELETE FROM deals WHERE company_id = $1 AND id = $2;
 SELECT coalesce(max(position), 0)::float8 FROM deals
 WHERE company_id = $1 AND pipeline_id = $2 AND stage_id = $3 AND position < $4;
 
+-- name: DealPositionAfter :one
+-- The position of the deal just after (in board order) the given position
+-- in a stage, other than the deal being moved; Infinity when there is none.
+SELECT coalesce(min(position), 'Infinity')::float8 FROM deals
+WHERE company_id = $1 AND pipeline_id = $2 AND stage_id = $3 AND position > $4 AND id <> $5;
+
 -- name: LastDealPosition :one
 SELECT coalesce(max(position), 0)::float8 FROM deals
 WHERE company_id = $1 AND pipeline_id = $2 AND stage_id = $3 AND id <> $4;
