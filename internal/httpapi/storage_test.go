@@ -205,7 +205,7 @@ func TestUnstartedImportsExpire(t *testing.T) {
 }
 
 func TestFormatBytes(t *testing.T) {
-	for n, want := range map[int64]string{0: "0 B", 999: "999 B", 1000: "1 kB", 1500: "1.5 kB", 10_000_000: "10 MB", 1 << 30: "1.1 GB", 250e9: "250 GB"} {
+	for n, want := range map[int64]string{0: "0 B", 912: "912 B", 14_540: "14.2 KB", 50 << 20: "50 MB", 1 << 30: "1 GB", 250 << 30: "250 GB"} {
 		if got := storage.FormatBytes(n); got != want {
 			t.Errorf("FormatBytes(%d) = %q, want %q", n, got, want)
 		}

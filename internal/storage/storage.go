@@ -26,6 +26,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -133,7 +134,7 @@ func (s *Service) Put(ctx context.Context, companyID uuid.UUID, key, kind string
 
 // full is the 422 for an upload that does not fit.
 func (s *Service) full(field string, used int64) error {
-	return errs.Field(field, fmt.Sprintf("does not fit in the company's storage: %s of %s used; delete old imports or files to make room",
+	return errs.Field(field, fmt.Sprintf("the file does not fit in the company's storage (%s of %s used); delete old imports to make room",
 		FormatBytes(used), FormatBytes(s.quota)), nil)
 }
 
@@ -200,22 +201,20 @@ func (q *quotaReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// FormatBytes prints a size for people: 512 B, 1.5 MB, 2 GB (powers of 1000,
-// as disks are sold).
+// FormatBytes prints a size for people as the web app does: 912 B, 14.2 KB,
+// 50 MB, 1 GB (powers of 1024).
 func FormatBytes(n int64) string {
-	const unit = 1000
-	if n < unit {
+	if n < 1024 {
 		return fmt.Sprintf("%d B", n)
 	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit && exp < 4; m /= unit {
-		div *= unit
-		exp++
+	units := []string{"KB", "MB", "GB", "TB"}
+	v, i := float64(n)/1024, 0
+	for v >= 1024 && i < len(units)-1 {
+		v /= 1024
+		i++
 	}
-	v := float64(n) / float64(div)
-	s := fmt.Sprintf("%.1f", v)
-	if v >= 100 || s[len(s)-2:] == ".0" {
-		s = fmt.Sprintf("%.0f", v)
+	if v >= 100 {
+		return fmt.Sprintf("%.0f %s", v, units[i])
 	}
-	return s + " " + string("kMGTP"[exp]) + "B"
+	return strings.TrimSuffix(fmt.Sprintf("%.1f", v), ".0") + " " + units[i]
 }
