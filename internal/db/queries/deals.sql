@@ -63,18 +63,6 @@ RETURNING d.id;
 INSERT INTO deal_stage_changes (company_id, id, deal_id, from_stage_id, to_stage_id, from_stage, to_stage, changed_by)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
 
--- name: BoardDeals :many
--- The kanban in one round trip: every deal of a pipeline with its contact's
--- name, in stage and board order (the deals_board_idx index order).
-SELECT d.id, d.stage_id, d.title, d.value, d.currency, d.contact_id, d.owner_id, d.position, d.status,
-       d.expected_close_date, d.closed_at, d.updated_at,
-       coalesce(nullif(btrim(c.first_name || ' ' || c.last_name), ''), c.email, c.phone, '')::text AS contact_name
-FROM deals d
-LEFT JOIN contacts c ON c.company_id = d.company_id AND c.id = d.contact_id
-WHERE d.company_id = @company_id AND d.pipeline_id = @pipeline_id
-  AND (sqlc.narg(owner_id)::uuid IS NULL OR d.owner_id = sqlc.narg(owner_id))
-ORDER BY d.stage_id, d.position, d.id;
-
 -- name: ContactNames :many
 SELECT id, coalesce(nullif(btrim(first_name || ' ' || last_name), ''), email, phone, '')::text AS name
 FROM contacts WHERE company_id = $1 AND id = ANY(@ids::uuid[]);
