@@ -47,7 +47,8 @@ func WithEnv(name, value string) Option { return func(env map[string]string) { e
 // New starts the API on a fresh database.
 func New(t testing.TB, opts ...Option) *Env {
 	t.Helper()
-	extra := map[string]string{}
+	// Modest pools: many test servers share one PostgreSQL cluster.
+	extra := map[string]string{"CRM_DB_MAX_CONNS": "8", "CRM_JOBS_DB_MAX_CONNS": "6"}
 	for _, o := range opts {
 		o(extra)
 	}
