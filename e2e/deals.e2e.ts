@@ -4,8 +4,8 @@ import { account, createContact, failFast, launch, newContext, shoot, signUp, ty
 // The sales pipeline: the dashboard as landing page, deals created with field
 // errors, dragged across the kanban with the mouse (and the keyboard), a
 // refused move rolled back, a won deal closed with its reason, the list view
-// and its CSV export, the pipeline editor, and a second company that sees none
-// of it.
+// and its CSV export, the pipeline editor, a second company that sees none
+// of it, and a long column that loads its cards a page at a time.
 
 /** column is a stage's column on the board. */
 function column(page: Page, stage: string): Locator {
@@ -336,6 +336,44 @@ describe('deals', () => {
     // The first company still has its deal.
     await a.goto(dealURL);
     await a.getByRole('heading', { name: 'Initech pilot (annual)', level: 1 }).waitFor();
+  });
+
+  test('a long column shows its first cards and loads more; a card dropped below the last one stays there', async () => {
+    // 55 more deals in Proposal (after Acme): the board holds a column's first 50 cards.
+    const pipelines = (await (await a.request.get('/api/pipelines')).json()) as { items: { stages: { id: string; name: string }[] }[] };
+    const proposal = pipelines.items[0].stages.find((st) => st.name === 'Proposal')!.id;
+    for (let i = 1; i <= 55; i++) {
+      const res = await a.request.post('/api/deals', { data: { title: `Bulk ${String(i).padStart(2, '0')}`, value: '10', stage_id: proposal } });
+      expect(res.status()).toBe(201);
+    }
+    await a.goto('/deals');
+    const col = column(a, 'Proposal');
+    await col.getByTestId('stage-count').filter({ hasText: '56 deals' }).waitFor();
+    await expect.poll(async () => (await titles(a, 'Proposal')).length).toBe(50);
+    expect(await col.getByTestId('stage-total').innerText()).toBe('$12,550.00');
+    const more = col.getByTestId('show-more');
+    expect(await more.innerText()).toBe('Show 6 more of 6');
+
+    // Drop Globex below the last card shown: it goes right after Bulk 49, not after the cards never loaded.
+    await more.scrollIntoViewIfNeeded();
+    const saved = moveSaved(a);
+    await drag(a, 'Globex renewal', 'Lead', more, 4);
+    await saved;
+    await expect.poll(async () => (await titles(a, 'Proposal')).slice(-2)).toEqual(['Bulk 49', 'Globex renewal']);
+    await col.getByTestId('stage-count').filter({ hasText: '57 deals' }).waitFor();
+    await waitForTitles(a, 'Lead', []);
+    await shoot(a, '6a-board-long-column', { scrollTo: more });
+
+    await a.reload();
+    await col.getByTestId('stage-count').filter({ hasText: '57 deals' }).waitFor();
+    await expect.poll(async () => (await titles(a, 'Proposal')).length).toBe(50);
+    expect(await titles(a, 'Proposal')).not.toContain('Globex renewal');
+    await col.getByTestId('show-more').click();
+    await expect.poll(async () => (await titles(a, 'Proposal')).length).toBe(57);
+    const all = await titles(a, 'Proposal');
+    expect(all.slice(48, 52)).toEqual(['Bulk 48', 'Bulk 49', 'Globex renewal', 'Bulk 50']);
+    expect(all.at(-1)).toBe('Bulk 55');
+    expect(await col.getByTestId('show-more').count()).toBe(0);
   });
 });
 

@@ -4,8 +4,8 @@ import { account, failFast, launch, newContext, shoot, signUp, waitForRows, type
 
 // Import a CSV with a bad row through the wizard: map the columns, see the
 // problem in the preview, watch the progress reach done, download the report
-// of the failed row, find the contacts; export the filtered list. A second
-// company sees none of it.
+// of the failed row, find the contacts; export the filtered list; see the
+// file's bytes in Settings. A second company sees none of it.
 const CSV = [
   'Full Name,E-mail,Phone,Company,Tags,Notes',
   'Katherine Johnson,katherine@nasa.example,+1 757 555 0101,NASA,"vip, space",Orbital mechanics',
@@ -161,9 +161,27 @@ describe('CSV import and export', () => {
     await expect.poll(() => a.getByTestId('import-row').filter({ hasText: 'deals.csv' }).count()).toBe(0);
   });
 
+  test('Settings shows the storage the import files take', async () => {
+    // The discarded deals file is gone; the contacts file stays until its import is deleted.
+    await a.goto('/settings/company');
+    const card = a.getByTestId('storage-usage');
+    await card
+      .getByTestId('storage-used')
+      .filter({ hasText: `${Buffer.byteLength(CSV)} B of 1 GB used` })
+      .waitFor();
+    await card.getByText('1 import file').waitFor();
+    // A few hundred bytes of a gigabyte: the bar is there, too thin to see.
+    const bar = card.getByRole('progressbar', { name: 'Storage used' });
+    await bar.waitFor({ state: 'attached' });
+    expect(Number(await bar.getAttribute('aria-valuenow'))).toBeGreaterThan(0);
+    await shoot(a, '57-settings-storage', { scrollTo: card });
+  });
+
   test('another company sees none of it', async () => {
     await signUp(b, account('Globex', 'Gary Globex'));
     await b.getByRole('heading', { name: 'No contacts yet' }).waitFor();
+    await b.goto('/settings/company');
+    await b.getByTestId('storage-used').filter({ hasText: '0 B of 1 GB used' }).waitFor();
     await b.goto('/import');
     await b.getByText('No imports yet').waitFor();
     expect(await b.getByText('nasa-leads.csv').count()).toBe(0);

@@ -78,6 +78,8 @@ func New(t testing.TB, opts ...Option) *Env {
 // NewWith starts the API with options.
 func NewWith(t testing.TB, o Options) *Env {
 	t.Helper()
+	// Modest pools: many test servers share one PostgreSQL cluster.
+	defaults := map[string]string{"CRM_DB_MAX_CONNS": "8", "CRM_JOBS_DB_MAX_CONNS": "6"}
 	urls := dbtest.New(t)
 	srv := httptest.NewUnstartedServer(nil)
 	publicURL := "http://" + srv.Listener.Addr().String()
@@ -105,7 +107,7 @@ func NewWith(t testing.TB, o Options) *Env {
 		case "CRM_TWILIO_API_URL":
 			return tw.URL
 		}
-		return ""
+		return defaults[k]
 	})
 	if err != nil {
 		t.Fatal(err)

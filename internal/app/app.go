@@ -36,6 +36,7 @@ import (
 	"github.com/salescrm/crm/internal/secrets"
 	"github.com/salescrm/crm/internal/seed"
 	"github.com/salescrm/crm/internal/sms"
+	"github.com/salescrm/crm/internal/storage"
 	"github.com/salescrm/crm/internal/telephony"
 	"github.com/salescrm/crm/internal/tenancy"
 	"github.com/salescrm/crm/internal/trash"
@@ -58,6 +59,7 @@ type App struct {
 	Deals      *deals.Service
 	Activities *activities.Service
 	Imports    *imports.Service
+	Storage    *storage.Service
 	Analytics  *analytics.Service
 	Telephony  *telephony.Service
 	SMS        *sms.Service
@@ -75,7 +77,8 @@ type App struct {
 
 // New connects to the database and builds the services and the handler.
 func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts auth.Options) (*App, error) {
-	d, err := db.Open(ctx, cfg.DatabaseURL)
+	d, err := db.Open(ctx, cfg.DatabaseURL, db.Options{MaxConns: cfg.DBMaxConns, JobsMaxConns: cfg.JobsDBMaxConns,
+		StatementTimeout: cfg.StatementTimeout, JobStatementTimeout: cfg.JobStatementTimeout, AcquireTimeout: cfg.DBAcquireTimeout})
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +110,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts auth.Opt
 	a.Box = box
 	a.Auth = auth.NewService(d, log, cfg.PublicURL, box, opts)
 	a.Auth.OnCompanyCreated = pipelines.CreateDefault
-	a.Imports = imports.NewService(imports.Deps{DB: d, Blobs: blob.NewLocal(filepath.Join(cfg.DataDir, "blobs")),
+	a.Storage = storage.New(d, blob.NewLocal(filepath.Join(cfg.DataDir, "blobs")), cfg.StorageQuotaBytes)
+	a.Imports = imports.NewService(imports.Deps{DB: d, Storage: a.Storage,
 		Auth: a.Auth, Contacts: a.Contacts, Deals: a.Deals, Log: log})
 	tw, err := telephony.NewTwilio(cfg.TwilioAPIURL)
 	if err != nil {
@@ -127,7 +131,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts auth.Opt
 	}
 	a.Workers = river.NewWorkers()
 	registerWorkers(a)
-	if a.Jobs, err = jobs.New(d.Pool, log, a.Workers, periodicJobs()); err != nil {
+	if a.Jobs, err = jobs.New(d.Jobs(), log, a.Workers, periodicJobs()); err != nil {
 		a.Close()
 		return nil, err
 	}
@@ -139,7 +143,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts auth.Opt
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	webHandler, _ := webui.Handler(mustSub(web.Dist, "dist"))
 	a.Server = httpapi.New(httpapi.Deps{Log: log, DB: d, Auditor: auditor, Auth: a.Auth, Contacts: a.Contacts,
-		Pipelines: a.Pipelines, Deals: a.Deals, Activities: a.Activities, Imports: a.Imports, Analytics: a.Analytics,
+		Pipelines: a.Pipelines, Deals: a.Deals, Activities: a.Activities, Imports: a.Imports, Storage: a.Storage, Analytics: a.Analytics,
 		Telephony: a.Telephony, SMS: a.SMS, Calls: a.Calls, Trash: a.Trash, Audit: a.Audit,
 		SecureCookies: cfg.SecureCookies(), Web: webHandler, Registry: reg, Version: Version,
 		TrustedProxies: cfg.TrustedProxies, MetricsElsewhere: cfg.MetricsAddr != ""})

@@ -13,16 +13,6 @@ import (
 
 const rotatePage = 500
 
-// CompanyIDs returns a keyset page of company ids after after, for
-// platform work that visits every company (key rotation).
-func (s *Service) CompanyIDs(ctx context.Context, after uuid.UUID, limit int) ([]uuid.UUID, error) {
-	ids, err := s.db.Platform().ListCompanyIDs(ctx, dbq.ListCompanyIDsParams{ID: after, Limit: int32(limit)})
-	if err != nil {
-		return nil, fmt.Errorf("list companies: %w", err)
-	}
-	return ids, nil
-}
-
 // SealedSecrets is the secrets.Holder of two-step sign-in secrets.
 func (s *Service) SealedSecrets() secrets.Holder { return totpHolder{s} }
 

@@ -351,6 +351,9 @@ type SimulateArgs struct {
 // Kind implements river.JobArgs.
 func (SimulateArgs) Kind() string { return "calls.simulate_status" }
 
+// TenantID implements jobs.TenantArgs.
+func (a SimulateArgs) TenantID() uuid.UUID { return a.CompanyID }
+
 // simulate queues a simulated call's progress: ringing, answered, and a
 // finished call half a minute long (or a voicemail when nobody answers).
 func (s *Service) simulate(ctx context.Context, q *db.Q, companyID, callID uuid.UUID, answered bool) error {

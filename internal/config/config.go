@@ -46,6 +46,14 @@ type Config struct {
 	MetricsAddr     string
 	SMSDailyLimit   int // texts a company may send a day (its time zone's day); 0: no cap
 	CallsDailyLimit int // outbound calls a company may place a day; 0: no cap
+
+	// Shared resources (DESIGN.md §3.10, docs/operations.md).
+	DBMaxConns          int32         // HTTP requests' pool
+	JobsDBMaxConns      int32         // background jobs' pool
+	StatementTimeout    time.Duration // per statement, and per idle transaction, for requests
+	JobStatementTimeout time.Duration // the same for jobs
+	DBAcquireTimeout    time.Duration // a request waits this long for a connection, then 503
+	StorageQuotaBytes   int64         // each company's uploads, in bytes
 }
 
 // Default daily caps per company on what costs money (toll fraud, SMS pumping).
@@ -70,6 +78,13 @@ func Load(getenv func(string) string) (Config, error) {
 		TwilioAPIURL:    strings.TrimRight(orDefault(getenv("CRM_TWILIO_API_URL"), "https://api.twilio.com"), "/"),
 		LogLevel:        orDefault(getenv("CRM_LOG_LEVEL"), "info"),
 		ShutdownTimeout: 15 * time.Second,
+
+		DBMaxConns:          20,
+		JobsDBMaxConns:      10,
+		StatementTimeout:    15 * time.Second,
+		JobStatementTimeout: 5 * time.Minute,
+		DBAcquireTimeout:    2 * time.Second,
+		StorageQuotaBytes:   1 << 30,
 	}
 	if c.PublicURL == "" {
 		// Links (invites) should work locally on whatever port was chosen.
@@ -140,6 +155,7 @@ func Load(getenv func(string) string) (Config, error) {
 			*l.dst = n
 		}
 	}
+	resources(getenv, &c, bad)
 
 	if v := getenv("CRM_TRUSTED_PROXIES"); v != "" {
 		if c.TrustedProxies, err = parsePrefixes(v); err != nil {
@@ -195,6 +211,69 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 	}
 	return c, errors.Join(errs...)
+}
+
+// resources reads the pool sizes, time limits and quotas.
+func resources(getenv func(string) string, c *Config, bad func(name, why string)) {
+	conns := func(name string, dst *int32) {
+		if v := getenv(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 2 || n > 1000 {
+				bad(name, "must be a number of connections from 2 to 1000")
+				return
+			}
+			*dst = int32(n)
+		}
+	}
+	conns("CRM_DB_MAX_CONNS", &c.DBMaxConns)
+	conns("CRM_JOBS_DB_MAX_CONNS", &c.JobsDBMaxConns)
+	duration := func(name string, dst *time.Duration, lo, hi time.Duration) {
+		if v := getenv(name); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < lo || d > hi {
+				bad(name, fmt.Sprintf("must be a duration from %v to %v, such as %v", lo, hi, *dst))
+				return
+			}
+			*dst = d
+		}
+	}
+	duration("CRM_STATEMENT_TIMEOUT", &c.StatementTimeout, 100*time.Millisecond, time.Hour)
+	duration("CRM_JOB_STATEMENT_TIMEOUT", &c.JobStatementTimeout, 100*time.Millisecond, 24*time.Hour)
+	duration("CRM_DB_ACQUIRE_TIMEOUT", &c.DBAcquireTimeout, 10*time.Millisecond, time.Minute)
+	if v := getenv("CRM_STORAGE_QUOTA_BYTES"); v != "" {
+		n, err := parseBytes(v)
+		if err != nil || n < 0 {
+			bad("CRM_STORAGE_QUOTA_BYTES", "must be a number of bytes, optionally with a unit (500MB, 2GiB)")
+		} else {
+			c.StorageQuotaBytes = n
+		}
+	}
+}
+
+// parseBytes reads "1048576", "500MB", "2GiB" (KB, MB, GB, TB are powers of
+// 1000; KiB, MiB, GiB, TiB of 1024).
+func parseBytes(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40},
+		{"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12}, {"B", 1}}
+	mult := int64(1)
+	for _, u := range units {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return 0, err
+	}
+	if n > (1<<62)/mult {
+		return 0, errors.New("too large")
+	}
+	return n * mult, nil
 }
 
 // EnsureDevSecretKey generates a key into the data directory on first start in
@@ -291,6 +370,9 @@ func (c Config) Redacted() map[string]any {
 		"secret_key_id": c.SecretKeyID, "seed": c.Seed, "old_secret_keys": len(c.OldSecretKeys),
 		"trusted_proxies": len(c.TrustedProxies), "metrics_addr": c.MetricsAddr,
 		"sms_daily_limit": c.SMSDailyLimit, "calls_daily_limit": c.CallsDailyLimit,
+		"db_max_conns": c.DBMaxConns, "jobs_db_max_conns": c.JobsDBMaxConns, "statement_timeout": c.StatementTimeout.String(),
+		"job_statement_timeout": c.JobStatementTimeout.String(), "db_acquire_timeout": c.DBAcquireTimeout.String(),
+		"storage_quota_bytes": c.StorageQuotaBytes,
 	}
 }
 

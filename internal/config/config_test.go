@@ -3,6 +3,7 @@ package config
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -95,6 +96,7 @@ func TestSeedIsExplicitOnlyWhenSet(t *testing.T) {
 		t.Fatalf("CRM_SEED=true: seed %v explicit %v", c.Seed, c.SeedExplicit)
 	}
 }
+
 func TestDailyLimits(t *testing.T) {
 	c, err := Load(env(nil))
 	if err != nil || c.SMSDailyLimit != DefaultSMSDailyLimit || c.CallsDailyLimit != DefaultCallsDailyLimit {
@@ -108,6 +110,43 @@ func TestDailyLimits(t *testing.T) {
 		_, err := Load(env(map[string]string{"CRM_SMS_DAILY_LIMIT": bad, "CRM_CALLS_DAILY_LIMIT": bad}))
 		if err == nil || !strings.Contains(err.Error(), "CRM_SMS_DAILY_LIMIT") || !strings.Contains(err.Error(), "CRM_CALLS_DAILY_LIMIT") {
 			t.Errorf("caps %q: %v", bad, err)
+		}
+	}
+}
+
+func TestSharedResources(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DBMaxConns != 20 || c.JobsDBMaxConns != 10 || c.StatementTimeout != 15*time.Second || c.JobStatementTimeout != 5*time.Minute ||
+		c.DBAcquireTimeout != 2*time.Second || c.StorageQuotaBytes != 1<<30 {
+		t.Fatalf("defaults: %+v", c)
+	}
+	c, err = Load(env(map[string]string{"CRM_DB_MAX_CONNS": "8", "CRM_JOBS_DB_MAX_CONNS": "4", "CRM_STATEMENT_TIMEOUT": "3s",
+		"CRM_JOB_STATEMENT_TIMEOUT": "10m", "CRM_DB_ACQUIRE_TIMEOUT": "500ms", "CRM_STORAGE_QUOTA_BYTES": "500MB"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DBMaxConns != 8 || c.JobsDBMaxConns != 4 || c.StatementTimeout != 3*time.Second || c.JobStatementTimeout != 10*time.Minute ||
+		c.DBAcquireTimeout != 500*time.Millisecond || c.StorageQuotaBytes != 500e6 {
+		t.Fatalf("set: %+v", c)
+	}
+	for _, q := range []struct {
+		in   string
+		want int64
+	}{{"1024", 1024}, {"2GiB", 2 << 30}, {"10 KB", 10e3}, {"0", 0}} {
+		c, err := Load(env(map[string]string{"CRM_STORAGE_QUOTA_BYTES": q.in}))
+		if err != nil || c.StorageQuotaBytes != q.want {
+			t.Errorf("CRM_STORAGE_QUOTA_BYTES=%s: %d %v, want %d", q.in, c.StorageQuotaBytes, err, q.want)
+		}
+	}
+	bad := map[string]string{"CRM_DB_MAX_CONNS": "1", "CRM_JOBS_DB_MAX_CONNS": "many", "CRM_STATEMENT_TIMEOUT": "15",
+		"CRM_JOB_STATEMENT_TIMEOUT": "-1s", "CRM_DB_ACQUIRE_TIMEOUT": "2h", "CRM_STORAGE_QUOTA_BYTES": "lots"}
+	_, err = Load(env(bad))
+	for name := range bad {
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("bad %s: %v", name, err)
 		}
 	}
 }

@@ -21,6 +21,11 @@ import (
 // "very similar" ("Jon Smith" and "John Smith" score about 0.7).
 const nameSimilarity = 0.6
 
+// PhoneGroupCap is how many contacts of one phone number the finder pairs:
+// the number's oldest. A number shared by more contacts still shows up, with
+// at most PhoneGroupCap·(PhoneGroupCap-1)/2 of its pairs (docs/decisions.md).
+const PhoneGroupCap = 20
+
 // DuplicatePair is two contacts that are likely the same person.
 type DuplicatePair struct {
 	A       Contact  `json:"a"`
@@ -40,7 +45,7 @@ func (s *Service) Duplicates(ctx context.Context, companyID uuid.UUID, limit int
 	pairs := map[key]*DuplicatePair{}
 	var order []key
 	err := s.db.InTenant(ctx, companyID, func(q *db.Q) error {
-		byPhone, err := q.DuplicatesByPhone(ctx, dbq.DuplicatesByPhoneParams{CompanyID: companyID, Limit: int32(limit)})
+		byPhone, err := q.DuplicatesByPhone(ctx, dbq.DuplicatesByPhoneParams{CompanyID: companyID, GroupCap: PhoneGroupCap, MaxPairs: int32(limit)})
 		if err != nil {
 			return fmt.Errorf("duplicates by phone: %w", err)
 		}

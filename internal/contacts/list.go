@@ -81,6 +81,43 @@ func (s *Service) List(ctx context.Context, companyID uuid.UUID, f Filter) (*Pag
 	if f.Limit > 200 {
 		return nil, errs.Field("query.limit", "must be at most 200", f.Limit)
 	}
+	var page *Page
+	err := s.db.InTenant(ctx, companyID, func(q *db.Q) error {
+		var err error
+		page, err = listTx(ctx, q, companyID, f)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return page, nil
+}
+
+// ExportPage is how many contacts one page of Pages holds.
+const ExportPage = 500
+
+// Pages hands every contact matching f (Q, Tag, OwnerID, Sort and Desc, as
+// in List; Limit and Cursor are ignored) to fn, in the list's order, a page
+// of up to ExportPage at a time. Each page is read in its own short tenant
+// transaction and fn runs after it, outside any transaction (db.Pages), so
+// an export of any size holds one page in memory and no connection while it
+// writes. A bad filter is an Invalid error returned before fn is first
+// called; an error from fn stops the pages and is returned.
+func (s *Service) Pages(ctx context.Context, companyID uuid.UUID, f Filter, fn func([]Contact) error) error {
+	f.Limit = ExportPage
+	return db.Pages(ctx, s.db, companyID, func(ctx context.Context, q *db.Q, after string) ([]Contact, string, error) {
+		f.Cursor = after
+		p, err := listTx(ctx, q, companyID, f)
+		if err != nil {
+			return nil, "", err
+		}
+		return p.Items, p.NextCursor, nil
+	}, fn)
+}
+
+// listTx reads one page of f in the caller's transaction, with the
+// reviewed filter builder.
+func listTx(ctx context.Context, q *db.Q, companyID uuid.UUID, f Filter) (*Page, error) {
 	col, sb, err := f.filterSQL(companyID)
 	if err != nil {
 		return nil, err
@@ -107,27 +144,21 @@ func (s *Service) List(ctx context.Context, companyID uuid.UUID, f Filter) (*Pag
 	fmt.Fprintf(sb, " ORDER BY %s %s, id %s LIMIT %s", col, dir, dir, sb.Arg(f.Limit+1))
 
 	page := &Page{Items: []Contact{}}
-	err = s.db.InTenant(ctx, companyID, func(q *db.Q) error {
-		rows, err := q.Tx.Query(ctx, sb.String(), sb.Args...)
-		if err != nil {
-			return fmt.Errorf("list contacts: %w", err)
-		}
-		list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[dbq.Contact])
-		if err != nil {
-			return fmt.Errorf("list contacts: %w", err)
-		}
-		if len(list) > f.Limit {
-			last := list[f.Limit-1]
-			page.NextCursor = cursor.Encode(position{V: sortValue(col, last), ID: last.ID})
-			list = list[:f.Limit]
-		}
-		for _, r := range list {
-			page.Items = append(page.Items, fromRow(r))
-		}
-		return nil
-	})
+	rows, err := q.Tx.Query(ctx, sb.String(), sb.Args...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("list contacts: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[dbq.Contact])
+	if err != nil {
+		return nil, fmt.Errorf("list contacts: %w", err)
+	}
+	if len(list) > f.Limit {
+		last := list[f.Limit-1]
+		page.NextCursor = cursor.Encode(position{V: sortValue(col, last), ID: last.ID})
+		list = list[:f.Limit]
+	}
+	for _, r := range list {
+		page.Items = append(page.Items, fromRow(r))
 	}
 	return page, nil
 }

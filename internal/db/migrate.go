@@ -154,6 +154,6 @@ func LatestVersion() (int64, error) {
 // CurrentVersion reads the applied migration version with the app role.
 func (d *DB) CurrentVersion(ctx context.Context) (int64, error) {
 	var v int64
-	err := d.Pool.QueryRow(ctx, `SELECT coalesce(max(version_id), 0) FROM goose_db_version WHERE is_applied`).Scan(&v)
+	err := single{d}.QueryRow(ctx, `SELECT coalesce(max(version_id), 0) FROM goose_db_version WHERE is_applied`).Scan(&v)
 	return v, err
 }

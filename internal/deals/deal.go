@@ -58,10 +58,12 @@ type Patch struct {
 	CloseReason       *string `json:"close_reason,omitempty" maxLength:"500"`
 }
 
-// MoveInput puts a deal in a stage, before another deal or at the end.
+// MoveInput puts a deal in a stage: before another deal, after another
+// deal, or at the end.
 type MoveInput struct {
 	StageID  string `json:"stage_id" doc:"The target stage, in this or another pipeline."`
 	BeforeID string `json:"before_id,omitempty" doc:"Place the deal just before this deal of the target stage; empty for the end."`
+	AfterID  string `json:"after_id,omitempty" doc:"Place the deal just after this deal of the target stage (a board that shows only a column's first cards drops below the last one it shows). Not with before_id."`
 	Reason   string `json:"reason,omitempty" maxLength:"500" doc:"Why the deal was won or lost, when moving into such a stage."`
 }
 

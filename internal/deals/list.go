@@ -123,6 +123,40 @@ func (s *Service) List(ctx context.Context, companyID uuid.UUID, f Filter) (*Pag
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
+	var page *Page
+	err := s.db.InTenant(ctx, companyID, func(q *db.Q) error {
+		var err error
+		page, err = listTx(ctx, q, companyID, f)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return page, nil
+}
+
+// ExportPage is how many deals one page of Pages holds.
+const ExportPage = 500
+
+// Pages hands every deal matching f (its filters and order, as in List;
+// Limit and Cursor are ignored) to fn, a page of up to ExportPage at a
+// time, each page read in its own short tenant transaction and fn run after
+// it, outside any transaction (db.Pages). A bad cursor or filter is returned
+// before fn is first called.
+func (s *Service) Pages(ctx context.Context, companyID uuid.UUID, f Filter, fn func([]Deal) error) error {
+	f.Limit = ExportPage
+	return db.Pages(ctx, s.db, companyID, func(ctx context.Context, q *db.Q, after string) ([]Deal, string, error) {
+		f.Cursor = after
+		p, err := listTx(ctx, q, companyID, f)
+		if err != nil {
+			return nil, "", err
+		}
+		return p.Items, p.NextCursor, nil
+	}, fn)
+}
+
+// listTx reads one page of f in the caller's transaction.
+func listTx(ctx context.Context, q *db.Q, companyID uuid.UUID, f Filter) (*Page, error) {
 	col := sortColumns[f.Sort]
 	if col == "" {
 		col = "created_at"
@@ -151,72 +185,43 @@ func (s *Service) List(ctx context.Context, companyID uuid.UUID, f Filter) (*Pag
 	}
 	fmt.Fprintf(sb, " ORDER BY %s %s, id %s LIMIT %s", col, dir, dir, sb.Arg(f.Limit+1))
 	page := &Page{Items: []Deal{}}
-	err := s.db.InTenant(ctx, companyID, func(q *db.Q) error {
-		rows, err := q.Tx.Query(ctx, sb.String(), sb.Args...)
-		if err != nil {
-			return fmt.Errorf("list deals: %w", err)
+	rows, err := q.Tx.Query(ctx, sb.String(), sb.Args...)
+	if err != nil {
+		return nil, fmt.Errorf("list deals: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[dbq.Deal])
+	if err != nil {
+		return nil, fmt.Errorf("list deals: %w", err)
+	}
+	if len(list) > f.Limit {
+		last := list[f.Limit-1]
+		v := last.CreatedAt.Format(time.RFC3339Nano)
+		switch col {
+		case "updated_at":
+			v = last.UpdatedAt.Format(time.RFC3339Nano)
+		case "value":
+			v = last.Value.String()
 		}
-		list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[dbq.Deal])
-		if err != nil {
-			return fmt.Errorf("list deals: %w", err)
-		}
-		if len(list) > f.Limit {
-			last := list[f.Limit-1]
-			v := last.CreatedAt.Format(time.RFC3339Nano)
-			switch col {
-			case "updated_at":
-				v = last.UpdatedAt.Format(time.RFC3339Nano)
-			case "value":
-				v = last.Value.String()
-			}
-			page.NextCursor = cursor.Encode(pagePosition{V: v, ID: last.ID})
-			list = list[:f.Limit]
-		}
-		names, err := contactNames(ctx, q, companyID, list)
-		if err != nil {
-			return err
-		}
-		for _, r := range list {
-			d := fromRow(r)
-			if r.ContactID != nil {
-				// A contact in the trash is not shown; the link stays for a restore.
-				name, live := names[*r.ContactID]
-				d.ContactName = name
-				if !live {
-					d.ContactID = nil
-				}
-			}
-			page.Items = append(page.Items, d)
-		}
-		return nil
-	})
+		page.NextCursor = cursor.Encode(pagePosition{V: v, ID: last.ID})
+		list = list[:f.Limit]
+	}
+	names, err := contactNames(ctx, q, companyID, list)
 	if err != nil {
 		return nil, err
 	}
+	for _, r := range list {
+		d := fromRow(r)
+		if r.ContactID != nil {
+			// A contact in the trash is not shown; the link stays for a restore.
+			name, live := names[*r.ContactID]
+			d.ContactName = name
+			if !live {
+				d.ContactID = nil
+			}
+		}
+		page.Items = append(page.Items, d)
+	}
 	return page, nil
-}
-
-// Each streams every deal matching f (no paging) to fn, for exports.
-func (s *Service) Each(ctx context.Context, companyID uuid.UUID, f Filter, fn func(Deal) error) error {
-	sb := f.selectSQL(companyID)
-	sb.WriteString(" ORDER BY created_at, id")
-	return s.db.InTenant(ctx, companyID, func(q *db.Q) error {
-		rows, err := q.Tx.Query(ctx, sb.String(), sb.Args...)
-		if err != nil {
-			return fmt.Errorf("export deals: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			r, err := pgx.RowToStructByPos[dbq.Deal](rows)
-			if err != nil {
-				return err
-			}
-			if err := fn(fromRow(r)); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
-	})
 }
 
 // contactNames names the live contacts of the deals; a contact in the trash

@@ -3,6 +3,7 @@ package deals
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/google/uuid"
@@ -26,6 +27,10 @@ func (s *Service) Move(ctx context.Context, companyID, by, id uuid.UUID, in Move
 		fe.Add("body.stage_id", "is required", "")
 	}
 	beforeID := parseOptionalID("body.before_id", in.BeforeID, &fe)
+	afterID := parseOptionalID("body.after_id", in.AfterID, &fe)
+	if beforeID != nil && afterID != nil {
+		fe.Add("body.after_id", "give before_id or after_id, not both", in.AfterID)
+	}
 	reason := checkReason("body.reason", in.Reason, &fe)
 	if err := fe.Err(); err != nil {
 		return nil, err
@@ -46,7 +51,12 @@ func (s *Service) Move(ctx context.Context, companyID, by, id uuid.UUID, in Move
 			}
 			return fmt.Errorf("load stage: %w", err)
 		}
-		pos, err := position(ctx, q, companyID, d, to, beforeID)
+		var pos float64
+		if afterID != nil {
+			pos, err = positionAfter(ctx, q, companyID, d, to, *afterID)
+		} else {
+			pos, err = position(ctx, q, companyID, d, to, beforeID)
+		}
 		if err != nil {
 			return err
 		}
@@ -108,6 +118,39 @@ func position(ctx context.Context, q *db.Q, companyID uuid.UUID, d dbq.Deal, to 
 		}
 		if b.Position-prev > minGap {
 			return (prev + b.Position) / 2, nil
+		}
+		if err := q.RenumberStage(ctx, dbq.RenumberStageParams{CompanyID: companyID, PipelineID: to.PipelineID, StageID: to.ID}); err != nil {
+			return 0, fmt.Errorf("renumber stage: %w", err)
+		}
+	}
+	return 0, fmt.Errorf("no room on the board after renumbering")
+}
+
+// positionAfter computes the deal's board position just after the deal
+// after in the target stage: halfway to the next deal, or after it when it
+// is the last.
+func positionAfter(ctx context.Context, q *db.Q, companyID uuid.UUID, d dbq.Deal, to dbq.PipelineStage, afterID uuid.UUID) (float64, error) {
+	if afterID == d.ID {
+		return d.Position, nil
+	}
+	for attempt := 0; attempt < 2; attempt++ {
+		a, err := q.GetDeal(ctx, dbq.GetDealParams{CompanyID: companyID, ID: afterID})
+		if err != nil || a.StageID != to.ID {
+			if err != nil && !db.IsNotFound(err) {
+				return 0, fmt.Errorf("load deal: %w", err)
+			}
+			return 0, errs.Field("body.after_id", "is not a deal of the target stage", afterID.String())
+		}
+		next, err := q.DealPositionAfter(ctx, dbq.DealPositionAfterParams{CompanyID: companyID, PipelineID: to.PipelineID, StageID: to.ID,
+			Position: a.Position, ID: d.ID})
+		if err != nil {
+			return 0, fmt.Errorf("position after: %w", err)
+		}
+		if math.IsInf(next, 1) {
+			return a.Position + 1024, nil
+		}
+		if next-a.Position > minGap {
+			return (a.Position + next) / 2, nil
 		}
 		if err := q.RenumberStage(ctx, dbq.RenumberStageParams{CompanyID: companyID, PipelineID: to.PipelineID, StageID: to.ID}); err != nil {
 			return 0, fmt.Errorf("renumber stage: %w", err)

@@ -40,7 +40,7 @@ type Error struct {
 	Code       Code
 	Message    string
 	Fields     []FieldError
-	RetryAfter time.Duration // for Throttled
+	RetryAfter time.Duration // for Throttled and Unavailable: sent as Retry-After
 }
 
 func (e *Error) Error() string {
@@ -83,6 +83,12 @@ func CodeOf(err error) Code {
 		return e.Code
 	}
 	return ""
+}
+
+// Busy is an Unavailable error (503) with a Retry-After: a shared resource
+// (a database connection, a slot for expensive work) is taken right now.
+func Busy(retryAfter time.Duration, format string, args ...any) *Error {
+	return &Error{Code: Unavailable, Message: fmt.Sprintf(format, args...), RetryAfter: retryAfter}
 }
 
 // NotFoundf is shorthand for a NotFound error.

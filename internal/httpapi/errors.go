@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -51,6 +52,14 @@ func toProblem(ctx context.Context, log *slog.Logger, err error) error {
 		return err
 	}
 	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && ctx.Err() == nil && (pgErr.Code == "57014" || pgErr.Code == "25P03") {
+		// The statement ran into statement_timeout (or the transaction into
+		// idle_in_transaction_session_timeout): the database gave the
+		// connection back rather than let one request hold it. The caller
+		// may try again; it is not the caller's fault, nor a bug to hide.
+		log.WarnContext(ctx, "statement time limit", "err", err)
+		err = errs.Busy(5*time.Second, "the request took too long and was stopped; try again in a moment")
+	}
 	if errors.As(err, &pgErr) && strings.HasPrefix(pgErr.Code, "22") {
 		// A data exception (a NUL byte, invalid UTF-8, a number out of range)
 		// that validation did not catch is still the caller's bad input.

@@ -26,7 +26,7 @@ func init() {
 	})
 	snapshotPaths = append(snapshotPaths, func(w *world) []string {
 		return []string{"/api/imports", "/api/imports/" + w.ids["import"], "/api/imports/" + w.ids["import_open"],
-			"/api/imports/" + w.ids["import"] + "/failures.csv", "/api/contacts/export.csv", "/api/deals/export.csv"}
+			"/api/imports/" + w.ids["import"] + "/failures.csv", "/api/contacts/export.csv", "/api/deals/export.csv", "/api/company/storage"}
 	})
 	hidden := func(method, suffix string, body any) func(t *testing.T, w *world) {
 		return func(t *testing.T, w *world) {
@@ -73,6 +73,21 @@ func init() {
 				if listHas(t, w.b, "/api/imports", id) {
 					t.Errorf("B's imports show A's %s", id)
 				}
+			}
+		},
+		"getStorageUsage": func(t *testing.T, w *world) {
+			// B's usage counts B's own uploads only (A's two files are in
+			// A's snapshot, which B cannot change).
+			var u struct {
+				Files int `json:"files"`
+			}
+			w.b.Do("GET", "/api/company/storage", nil).Want(200).Decode(&u)
+			var l struct {
+				Items []any `json:"items"`
+			}
+			w.b.Do("GET", "/api/imports?limit=200", nil).Want(200).Decode(&l)
+			if u.Files != len(l.Items) {
+				t.Errorf("B's storage counts %d files, B has %d imports", u.Files, len(l.Items))
 			}
 		},
 		"getImport":              hidden("GET", "", nil),

@@ -28,7 +28,8 @@ func init() {
 		w.ids["b_deal"] = d.ID
 	})
 	snapshotPaths = append(snapshotPaths, func(w *world) []string {
-		return []string{"/api/pipelines", "/api/pipelines/" + w.ids["pipeline"] + "/board", "/api/deals", "/api/deals/" + w.ids["deal"]}
+		return []string{"/api/pipelines", "/api/pipelines/" + w.ids["pipeline"] + "/board", "/api/deals", "/api/deals/" + w.ids["deal"],
+			"/api/pipelines/" + w.ids["pipeline"] + "/stages/" + w.ids["stage2"] + "/deals"}
 	})
 	add := map[string]func(t *testing.T, w *world){
 		"listPipelines": func(t *testing.T, w *world) {
@@ -75,6 +76,15 @@ func init() {
 				t.Error("B's board shows A's deal")
 			}
 		},
+		"listStageCards": func(t *testing.T, w *world) {
+			expectHidden(t, w.b, "GET", "/api/pipelines/"+w.ids["pipeline"]+"/stages/"+w.ids["stage"]+"/deals",
+				"/api/pipelines/"+missingID+"/stages/"+missingID+"/deals", nil)
+			expectHidden(t, w.b, "GET", "/api/pipelines/"+w.ids["b_pipeline"]+"/stages/"+w.ids["stage"]+"/deals",
+				"/api/pipelines/"+w.ids["b_pipeline"]+"/stages/"+missingID+"/deals", nil)
+			if listHas(t, w.b, "/api/pipelines/"+w.ids["b_pipeline"]+"/stages/"+w.ids["b_stage"]+"/deals?owner_id="+w.a.Me.User.ID.String(), w.ids["deal"]) {
+				t.Error("B's column shows A's deal")
+			}
+		},
 		"listDeals": func(t *testing.T, w *world) {
 			for _, p := range []string{"/api/deals", "/api/deals?q=secret", "/api/deals?pipeline_id=" + w.ids["pipeline"],
 				"/api/deals?contact_id=" + w.contactID, "/api/deals?stage_id=" + w.ids["stage2"], "/api/deals?owner_id=" + w.a.Me.User.ID.String()} {
@@ -104,6 +114,7 @@ func init() {
 			expectHidden(t, w.b, "POST", "/api/deals/"+w.ids["deal"]+"/move", "/api/deals/"+missingID+"/move", map[string]any{"stage_id": w.ids["b_stage"]})
 			w.b.Do("POST", "/api/deals/"+w.ids["b_deal"]+"/move", map[string]any{"stage_id": w.ids["stage"]}).Want(422)
 			w.b.Do("POST", "/api/deals/"+w.ids["b_deal"]+"/move", map[string]any{"stage_id": w.ids["b_stage"], "before_id": w.ids["deal"]}).Want(422)
+			w.b.Do("POST", "/api/deals/"+w.ids["b_deal"]+"/move", map[string]any{"stage_id": w.ids["b_stage"], "after_id": w.ids["deal"]}).Want(422)
 		},
 		"deleteDeal": func(t *testing.T, w *world) {
 			expectHidden(t, w.b, "DELETE", "/api/deals/"+w.ids["deal"], "/api/deals/"+missingID, nil)

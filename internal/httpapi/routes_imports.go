@@ -130,7 +130,9 @@ func (s *Server) registerImports() {
 		Description: "The body is the file itself (Content-Type text/csv), UTF-8 with or without a byte order mark, at most 50 MiB; " +
 			"the first row names the columns. The answer is the new import (status uploaded) with a mapping guessed from the " +
 			"column names, the fields the columns can map to, and the first rows checked with that mapping. " +
-			"Nothing is imported until the import is started.",
+			"Nothing is imported until the import is started; an import not started within 24 hours is deleted with its file. " +
+			"The file counts against the company's storage quota (GET /api/company/storage): one that does not fit is refused " +
+			"with 422 on body, and nothing of it is kept.",
 		DefaultStatus: http.StatusCreated, MaxBodyBytes: imports.MaxUploadBytes,
 		RequestBody: &huma.RequestBody{Required: true, Description: "The CSV file.", Content: map[string]*huma.MediaType{
 			"text/csv": {Schema: &huma.Schema{Type: "string", Format: "binary"}}}},
@@ -266,11 +268,14 @@ func (s *Server) csvStream(name string, write func(ctx context.Context, open fun
 			hctx.SetHeader("Content-Type", "text/csv; charset=utf-8")
 			hctx.SetHeader("Content-Disposition", `attachment; filename="`+name+`"`)
 			hctx.SetHeader("Cache-Control", "no-store")
-			if _, w := humago.Unwrap(hctx); w != nil {
-				// A large file on a slow link outlasts the server's write timeout.
-				_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(time.Hour))
-			}
 			hctx.SetStatus(http.StatusOK)
+			if _, w := humago.Unwrap(hctx); w != nil {
+				// A large file on a slow link outlasts the server's write
+				// timeout, which runs from the request's headers; instead each
+				// write must make progress within downloadIdle, so a client
+				// that stops reading gives its export slot back.
+				return &progressWriter{w: hctx.BodyWriter(), rc: http.NewResponseController(w)}, nil
+			}
 			return hctx.BodyWriter(), nil
 		}
 		err := write(ctx, open)
@@ -283,4 +288,19 @@ func (s *Server) csvStream(name string, write func(ctx context.Context, open fun
 			panic(http.ErrAbortHandler)
 		}
 	}}
+}
+
+// downloadIdle is how long a download's client may go without taking any of
+// it before the server gives up on it.
+const downloadIdle = time.Minute
+
+// progressWriter moves the connection's write deadline on before each write.
+type progressWriter struct {
+	w  io.Writer
+	rc *http.ResponseController
+}
+
+func (p *progressWriter) Write(b []byte) (int, error) {
+	_ = p.rc.SetWriteDeadline(time.Now().Add(downloadIdle))
+	return p.w.Write(b)
 }

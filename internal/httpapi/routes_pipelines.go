@@ -15,10 +15,41 @@ import (
 
 type pipelineOut struct{ Body *pipelines.Pipeline }
 
-// board is a pipeline with all of its deals, in one response.
+// board is a pipeline with each stage's first cards and every stage's count
+// and totals under the board's filters.
 type board struct {
-	Pipeline *pipelines.Pipeline `json:"pipeline"`
-	Deals    []deals.BoardDeal   `json:"deals" doc:"Every deal of the pipeline, ordered by stage and position."`
+	Pipeline *pipelines.Pipeline `json:"pipeline" doc:"The pipeline and its stages; the stages' totals are over all of their deals, unfiltered."`
+	*deals.Board
+}
+
+// boardFilter reads the board's filters (owner_id, q), which the board and
+// a column's further cards share.
+func boardFilter(ownerID, q string) (deals.BoardFilter, error) {
+	f := deals.BoardFilter{Q: q}
+	if ownerID != "" {
+		o, err := uuid.Parse(ownerID)
+		if err != nil {
+			return f, errs.Field("query.owner_id", "must be a user id", ownerID)
+		}
+		f.OwnerID = &o
+	}
+	return f, nil
+}
+
+type boardInput struct {
+	ID       string `path:"id" maxLength:"64"`
+	PerStage int    `query:"per_stage" minimum:"1" maximum:"200" default:"50" doc:"Cards per stage."`
+	OwnerID  string `query:"owner_id" maxLength:"64" doc:"Only this member's deals."`
+	Q        string `query:"q" maxLength:"200" doc:"Only deals whose title or contact's name contains every word."`
+}
+
+type stageCardsInput struct {
+	ID      string `path:"id" maxLength:"64"`
+	StageID string `path:"stage_id" maxLength:"64"`
+	Cursor  string `query:"cursor" maxLength:"500"`
+	Limit   int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
+	OwnerID string `query:"owner_id" maxLength:"64" doc:"The board's owner filter."`
+	Q       string `query:"q" maxLength:"200" doc:"The board's search."`
 }
 
 func (s *Server) registerPipelines() {
@@ -147,30 +178,47 @@ func (s *Server) registerPipelines() {
 			return &pipelineOut{out}, err
 		})
 	register(s, huma.Operation{OperationID: "getBoard", Method: http.MethodGet, Path: "/api/pipelines/{id}/board", Tags: tags,
-		Summary: "The kanban board", Description: "The pipeline with its stages and totals, and every deal with its contact's name, in one response.",
-		Errors: []int{404}}, Member, true,
-		func(ctx context.Context, in *struct {
-			ID      string `path:"id" maxLength:"64"`
-			OwnerID string `query:"owner_id" maxLength:"64"`
-		}) (*struct{ Body board }, error) {
-			id, err := parseID(in.ID, "pipeline")
-			if err != nil {
-				return nil, err
-			}
-			var owner *uuid.UUID
-			if in.OwnerID != "" {
-				o, err := uuid.Parse(in.OwnerID)
-				if err != nil {
-					return nil, errs.Field("query.owner_id", "must be a user id", in.OwnerID)
-				}
-				owner = &o
-			}
-			companyID := principal(ctx).CompanyID
-			pl, err := p.Get(ctx, companyID, id)
-			if err != nil {
-				return nil, err
-			}
-			ds, err := s.deps.Deals.Board(ctx, companyID, id, owner)
-			return &struct{ Body board }{board{Pipeline: pl, Deals: ds}}, err
-		})
+		Summary: "The kanban board",
+		Description: "The pipeline with its stages, each stage's first per_stage cards (with the contact's name) and, per stage, " +
+			"how many deals the filters let through and their totals per currency. A column's further cards come from " +
+			"GET /api/pipelines/{id}/stages/{stage_id}/deals with its next_cursor and the same filters.",
+		Errors: []int{404, 422}}, Member, true, s.getBoard)
+	register(s, huma.Operation{OperationID: "listStageCards", Method: http.MethodGet, Path: "/api/pipelines/{id}/stages/{stage_id}/deals", Tags: tags,
+		Summary: "More cards of a board column", Description: "A stage's cards in board order after cursor, with the board's filters.",
+		Errors: []int{404, 422}}, Member, true, s.listStageCards)
+}
+
+func (s *Server) getBoard(ctx context.Context, in *boardInput) (*struct{ Body board }, error) {
+	id, err := parseID(in.ID, "pipeline")
+	if err != nil {
+		return nil, err
+	}
+	f, err := boardFilter(in.OwnerID, in.Q)
+	if err != nil {
+		return nil, err
+	}
+	companyID := principal(ctx).CompanyID
+	pl, err := s.deps.Pipelines.Get(ctx, companyID, id)
+	if err != nil {
+		return nil, err
+	}
+	b, err := s.deps.Deals.Board(ctx, companyID, id, f, in.PerStage)
+	return &struct{ Body board }{board{Pipeline: pl, Board: b}}, err
+}
+
+func (s *Server) listStageCards(ctx context.Context, in *stageCardsInput) (*struct{ Body *deals.CardsPage }, error) {
+	id, err := parseID(in.ID, "pipeline")
+	if err != nil {
+		return nil, err
+	}
+	stageID, err := parseID(in.StageID, "stage")
+	if err != nil {
+		return nil, err
+	}
+	f, err := boardFilter(in.OwnerID, in.Q)
+	if err != nil {
+		return nil, err
+	}
+	page, err := s.deps.Deals.Cards(ctx, principal(ctx).CompanyID, id, stageID, f, in.Cursor, in.Limit)
+	return &struct{ Body *deals.CardsPage }{page}, err
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/salescrm/crm/internal/imports"
 	"github.com/salescrm/crm/internal/pipelines"
 	"github.com/salescrm/crm/internal/sms"
+	"github.com/salescrm/crm/internal/storage"
 	"github.com/salescrm/crm/internal/telephony"
 	"github.com/salescrm/crm/internal/tenancy"
 	"github.com/salescrm/crm/internal/trash"
@@ -47,6 +48,7 @@ type Deps struct {
 	Deals         *deals.Service
 	Activities    *activities.Service
 	Imports       *imports.Service
+	Storage       *storage.Service
 	Analytics     *analytics.Service
 	Telephony     *telephony.Service
 	SMS           *sms.Service
@@ -118,10 +120,10 @@ func NewAPIConfig(version string) huma.Config {
 var genericNames = map[string]bool{"Input": true, "Patch": true, "Page": true, "MoveInput": true, "StageInput": true,
 	"StagePatch": true, "TagCount": true, "Filter": true, "Preview": true, "PreviewRow": true, "Field": true, "Problem": true,
 	"Settings": true, "SimulateInput": true, "Check": true, "Message": true, "Thread": true, "Consent": true, "SendInput": true,
-	"ThreadPage": true, "MessagePage": true, "ConsentInput": true, "SettingsInput": true, "Item": true, "Restored": true, "Entry": true}
+	"ThreadPage": true, "MessagePage": true, "ConsentInput": true, "SettingsInput": true, "Item": true, "Restored": true, "Entry": true, "Usage": true}
 
 var domainPrefix = map[string]string{"contacts": "Contact", "deals": "Deal", "pipelines": "Pipeline",
-	"activities": "Activity", "imports": "Import", "analytics": "Analytics", "sms": "SMS", "calls": "Call", "telephony": "Twilio", "trash": "Trash", "audit": "Audit"}
+	"activities": "Activity", "imports": "Import", "analytics": "Analytics", "sms": "SMS", "calls": "Call", "telephony": "Twilio", "trash": "Trash", "audit": "Audit", "storage": "Storage"}
 
 func schemaNamer(t reflect.Type, hint string) string {
 	name := huma.DefaultSchemaNamer(t, hint)
@@ -153,6 +155,7 @@ func New(d Deps) *Server {
 	s.registerDeals()
 	s.registerActivities()
 	s.registerImports()
+	s.registerStorage()
 	s.registerAnalytics()
 	s.registerPhone()
 	s.registerSMS()

@@ -25,6 +25,8 @@ import (
 	"github.com/salescrm/crm/internal/deals"
 	"github.com/salescrm/crm/internal/errs"
 	"github.com/salescrm/crm/internal/jobs"
+	"github.com/salescrm/crm/internal/slots"
+	"github.com/salescrm/crm/internal/storage"
 	"github.com/salescrm/crm/internal/tenancy"
 )
 
@@ -89,8 +91,8 @@ type Page struct {
 // Deps are what the service works with.
 type Deps struct {
 	DB       *db.DB
-	Blobs    blob.Store
-	Auth     *auth.Service // members, to turn owner emails into users
+	Storage  *storage.Service // the uploaded files, within the company's quota
+	Auth     *auth.Service    // members, to turn owner emails into users
 	Contacts *contacts.Service
 	Deals    *deals.Service
 	Log      *slog.Logger
@@ -98,8 +100,9 @@ type Deps struct {
 
 // Service runs imports and exports. Every method takes the company first.
 type Service struct {
-	deps Deps
-	jobs *jobs.Client
+	deps    Deps
+	jobs    *jobs.Client
+	exports *slots.Limiter[uuid.UUID] // MaxExportsPerCompany
 }
 
 // NewService returns the service; SetJobs must be called before Start.
@@ -107,7 +110,7 @@ func NewService(d Deps) *Service {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{deps: d}
+	return &Service{deps: d, exports: slots.New[uuid.UUID](MaxExportsPerCompany)}
 }
 
 // SetJobs gives the service the job client that Start enqueues with. (The
@@ -157,7 +160,8 @@ type upload struct {
 // way: its header, its row count and its first rows. It returns the import
 // with a mapping guessed from the header and a preview. A file that is not
 // CSV with a header and at least one row is Invalid; a body that breaks the
-// upload limit is TooLarge.
+// upload limit is TooLarge; one that does not fit in the company's storage
+// quota is Invalid on the body, and nothing of it stays.
 func (s *Service) Upload(ctx context.Context, companyID, userID uuid.UUID, kind, fileName string, body io.Reader) (*Preview, error) {
 	if kind != KindContacts && kind != KindDeals {
 		return nil, errs.Field("query.kind", "must be contacts or deals", kind)
@@ -167,25 +171,31 @@ func (s *Service) Upload(ctx context.Context, companyID, userID uuid.UUID, kind,
 	key := BlobKey(companyID, id)
 
 	// The body goes to the blob store and through the CSV reader at once.
+	// The quota is counted as the bytes arrive (storage.Put).
 	pr, pw := io.Pipe()
-	put := make(chan error, 1)
+	type putResult struct {
+		st  storage.Stored
+		err error
+	}
+	put := make(chan putResult, 1)
 	go func() {
-		_, err := s.deps.Blobs.Put(ctx, key, pr)
+		st, err := s.deps.Storage.Put(ctx, companyID, key, storage.KindImport, pr, "body")
 		pr.CloseWithError(err)
-		put <- err
+		put <- putResult{st, err}
 	}()
 	up, scanErr := scan(io.TeeReader(body, pw))
 	pw.CloseWithError(scanErr)
-	putErr := <-put
+	stored := <-put
+	putErr := stored.err
 	if scanErr != nil || putErr != nil {
-		_ = s.deps.Blobs.Delete(context.WithoutCancel(ctx), key)
+		s.deps.Storage.Discard(context.WithoutCancel(ctx), key)
 		return nil, uploadError(scanErr, putErr)
 	}
 	mapping := GuessMapping(kind, up.headers)
 	mb, _ := json.Marshal(mapping)
 	lk, err := s.lookups(ctx, companyID, kind, up.headers, mapping, "skip")
 	if err != nil {
-		_ = s.deps.Blobs.Delete(context.WithoutCancel(ctx), key)
+		s.deps.Storage.Discard(context.WithoutCancel(ctx), key)
 		return nil, err
 	}
 	var out Preview
@@ -196,6 +206,9 @@ func (s *Service) Upload(ctx context.Context, companyID, userID uuid.UUID, kind,
 			return fmt.Errorf("store import: %w", err)
 		}
 		out.Import = fromRow(r)
+		if err := s.deps.Storage.RecordTx(ctx, q, companyID, stored.st, "body"); err != nil {
+			return err
+		}
 		if err := lk.loadPipelines(ctx, q); err != nil {
 			return err
 		}
@@ -203,7 +216,7 @@ func (s *Service) Upload(ctx context.Context, companyID, userID uuid.UUID, kind,
 		return err
 	})
 	if err != nil {
-		_ = s.deps.Blobs.Delete(context.WithoutCancel(ctx), key)
+		s.deps.Storage.Discard(context.WithoutCancel(ctx), key)
 		return nil, err
 	}
 	out.Fields = FieldsOf(kind)
@@ -240,6 +253,8 @@ func scan(r io.Reader) (*upload, error) {
 func uploadError(scanErr, putErr error) error {
 	var tooBig *http.MaxBytesError
 	switch {
+	case errs.CodeOf(putErr) != "":
+		return putErr // the quota: the store refused, so the reader's error is only its echo
 	case errors.As(scanErr, &tooBig):
 		return errs.E(errs.TooLarge, "the file is larger than %d MiB", MaxUploadBytes>>20)
 	case errs.CodeOf(scanErr) != "":
@@ -405,7 +420,7 @@ func (s *Service) Preview(ctx context.Context, companyID, id uuid.UUID, in Setti
 
 // firstRows reads the first data rows of an import's file.
 func (s *Service) firstRows(ctx context.Context, companyID, id uuid.UUID) ([]record, error) {
-	rc, err := s.deps.Blobs.Open(ctx, BlobKey(companyID, id))
+	rc, err := s.deps.Storage.Open(ctx, BlobKey(companyID, id))
 	if errors.Is(err, blob.ErrNotFound) {
 		return nil, errs.E(errs.Conflict, "the uploaded file is gone; upload it again")
 	}
@@ -468,26 +483,34 @@ func (s *Service) Start(ctx context.Context, companyID, id uuid.UUID, in Setting
 	return &out, nil
 }
 
-// Delete removes an import, its failure report and its file. A running
-// import stops at its next batch (what it wrote so far stays).
+// Delete removes an import, its failure report and its file, which no
+// longer counts against the company's storage. A running import stops at
+// its next batch (what it wrote so far stays).
 func (s *Service) Delete(ctx context.Context, companyID, id uuid.UUID) error {
+	var key string
 	err := s.deps.DB.InTenant(ctx, companyID, func(q *db.Q) error {
-		if _, err := q.DeleteImport(ctx, dbq.DeleteImportParams{CompanyID: companyID, ID: id}); err != nil {
+		var err error
+		if key, err = q.DeleteImport(ctx, dbq.DeleteImportParams{CompanyID: companyID, ID: id}); err != nil {
 			if db.IsNotFound(err) {
 				return errNotFound
 			}
 			return fmt.Errorf("delete import %s: %w", id, err)
 		}
-		return nil
+		return s.deps.Storage.ForgetTx(ctx, q, companyID, key)
 	})
 	if err != nil {
 		return err
 	}
-	if err := s.deps.Blobs.Delete(context.WithoutCancel(ctx), BlobKey(companyID, id)); err != nil {
-		// The row is gone; a leftover file is only disk space.
+	s.removeFile(ctx, id, key)
+	return nil
+}
+
+// removeFile deletes an import's file once its row is gone; a leftover file
+// is only disk space (no longer counted), so a failure is logged.
+func (s *Service) removeFile(ctx context.Context, id uuid.UUID, key string) {
+	if err := s.deps.Storage.Remove(context.WithoutCancel(ctx), key); err != nil {
 		s.deps.Log.WarnContext(ctx, "delete import file", "import_id", id, "err", err)
 	}
-	return nil
 }
 
 // failuresPage is how many failure rows one query reads.
@@ -496,8 +519,14 @@ const failuresPage = 1000
 // Failures writes the failure report of an import as CSV: the row's line,
 // the reason, then the row's original cells under the file's own headers.
 // open is called once, after the import is found and before the first
-// byte; an error before that (not found) is returned without calling it.
+// byte; an error before that (not found, or the company at its export
+// limit) is returned without calling it.
 func (s *Service) Failures(ctx context.Context, companyID, id uuid.UUID, open func() (io.Writer, error)) error {
+	release, err := s.exportSlot(companyID)
+	if err != nil {
+		return err
+	}
+	defer release()
 	imp, err := s.Get(ctx, companyID, id)
 	if err != nil {
 		return err

@@ -15,6 +15,7 @@ import (
 	"github.com/salescrm/crm/internal/db/dbq"
 	"github.com/salescrm/crm/internal/deals"
 	"github.com/salescrm/crm/internal/errs"
+	"github.com/salescrm/crm/internal/jobs"
 )
 
 // BatchRows is how many rows one transaction writes; the import's counters
@@ -31,9 +32,15 @@ type JobArgs struct {
 // Kind implements river.JobArgs.
 func (JobArgs) Kind() string { return "imports.run" }
 
-// InsertOpts implements river.JobArgsWithInsertOpts: a few retries, each
-// resuming after the last committed batch.
-func (JobArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 5} }
+// TenantID implements jobs.TenantArgs.
+func (a JobArgs) TenantID() uuid.UUID { return a.CompanyID }
+
+// InsertOpts implements river.JobArgsWithInsertOpts: imports have their own
+// queue (they run for minutes), and a few retries, each resuming after the
+// last committed batch.
+func (JobArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 5, Queue: jobs.QueueImports}
+}
 
 // Worker runs JobArgs.
 type Worker struct {
@@ -101,7 +108,7 @@ func (s *Service) Run(ctx context.Context, companyID, importID uuid.UUID) error 
 		by = *imp.CreatedBy
 	}
 
-	rc, err := s.deps.Blobs.Open(ctx, BlobKey(companyID, importID))
+	rc, err := s.deps.Storage.Open(ctx, BlobKey(companyID, importID))
 	if errors.Is(err, blob.ErrNotFound) {
 		return fail("the uploaded file is gone")
 	}

@@ -348,7 +348,11 @@ type SendArgs struct {
 // Kind implements river.JobArgs.
 func (SendArgs) Kind() string { return "sms.send" }
 
-// InsertOpts implements river.JobArgsWithInsertOpts.
+// TenantID implements jobs.TenantArgs.
+func (a SendArgs) TenantID() uuid.UUID { return a.CompanyID }
+
+// InsertOpts implements river.JobArgsWithInsertOpts: sends have their own
+// queue, since they wait in their worker for their number's send slot.
 func (SendArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 8, Queue: river.QueueDefault}
+	return river.InsertOpts{MaxAttempts: 8, Queue: jobs.QueueSMS}
 }

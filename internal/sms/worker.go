@@ -202,6 +202,9 @@ type SimulateArgs struct {
 // Kind implements river.JobArgs.
 func (SimulateArgs) Kind() string { return "sms.simulate_status" }
 
+// TenantID implements jobs.TenantArgs.
+func (a SimulateArgs) TenantID() uuid.UUID { return a.CompanyID }
+
 // SimulateWorker is the simulator's delivery report.
 type SimulateWorker struct {
 	river.WorkerDefaults[SimulateArgs]

@@ -147,6 +147,9 @@ type PurgeArgs struct {
 // Kind implements river.JobArgs.
 func (PurgeArgs) Kind() string { return "trash.purge" }
 
+// TenantID implements jobs.TenantArgs.
+func (a PurgeArgs) TenantID() uuid.UUID { return a.CompanyID }
+
 // InsertOpts implements river.JobArgsWithInsertOpts: one unfinished purge
 // job per company at a time (a sweep that finds one still queued, running
 // or snoozed adds none; a finished one does not count).

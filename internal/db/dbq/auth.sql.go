@@ -826,36 +826,6 @@ func (q *Queries) ListAPITokens(ctx context.Context, companyID uuid.UUID) ([]Lis
 	return items, nil
 }
 
-const listCompanyIDs = `-- name: ListCompanyIDs :many
-SELECT id FROM companies WHERE id > $1 ORDER BY id LIMIT $2
-`
-
-type ListCompanyIDsParams struct {
-	ID    uuid.UUID
-	Limit int32
-}
-
-// Keyset pages of every company, for platform jobs (key rotation).
-func (q *Queries) ListCompanyIDs(ctx context.Context, arg ListCompanyIDsParams) ([]uuid.UUID, error) {
-	rows, err := q.db.Query(ctx, listCompanyIDs, arg.ID, arg.Limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []uuid.UUID
-	for rows.Next() {
-		var id uuid.UUID
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		items = append(items, id)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const listCompanyMembers = `-- name: ListCompanyMembers :many
 SELECT u.id, u.email, u.name, m.role, m.created_at, (u.totp_enabled_at IS NOT NULL)::bool AS two_factor
 FROM memberships m JOIN users u ON u.id = m.user_id

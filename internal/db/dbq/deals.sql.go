@@ -13,76 +13,6 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-const boardDeals = `-- name: BoardDeals :many
-SELECT d.id, d.stage_id, d.title, d.value, d.currency, c.id AS contact_id, d.owner_id, d.position, d.status,
-       d.expected_close_date, d.closed_at, d.updated_at,
-       coalesce(nullif(btrim(c.first_name || ' ' || c.last_name), ''), c.email, c.phone, '')::text AS contact_name
-FROM deals d
-LEFT JOIN contacts c ON c.company_id = d.company_id AND c.id = d.contact_id AND c.deleted_at IS NULL
-WHERE d.company_id = $1 AND d.pipeline_id = $2 AND d.deleted_at IS NULL
-  AND ($3::uuid IS NULL OR d.owner_id = $3)
-ORDER BY d.stage_id, d.position, d.id
-`
-
-type BoardDealsParams struct {
-	CompanyID  uuid.UUID
-	PipelineID uuid.UUID
-	OwnerID    *uuid.UUID
-}
-
-type BoardDealsRow struct {
-	ID                uuid.UUID
-	StageID           uuid.UUID
-	Title             string
-	Value             decimal.Decimal
-	Currency          string
-	ContactID         *uuid.UUID
-	OwnerID           *uuid.UUID
-	Position          float64
-	Status            string
-	ExpectedCloseDate *time.Time
-	ClosedAt          *time.Time
-	UpdatedAt         time.Time
-	ContactName       string
-}
-
-// The kanban in one round trip: every deal of a pipeline with its contact's
-// name, in stage and board order (the deals_board_idx index order).
-// A contact in the trash is not shown (c.id is its id only while it is live).
-func (q *Queries) BoardDeals(ctx context.Context, arg BoardDealsParams) ([]BoardDealsRow, error) {
-	rows, err := q.db.Query(ctx, boardDeals, arg.CompanyID, arg.PipelineID, arg.OwnerID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []BoardDealsRow
-	for rows.Next() {
-		var i BoardDealsRow
-		if err := rows.Scan(
-			&i.ID,
-			&i.StageID,
-			&i.Title,
-			&i.Value,
-			&i.Currency,
-			&i.ContactID,
-			&i.OwnerID,
-			&i.Position,
-			&i.Status,
-			&i.ExpectedCloseDate,
-			&i.ClosedAt,
-			&i.UpdatedAt,
-			&i.ContactName,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const contactNames = `-- name: ContactNames :many
 SELECT id, coalesce(nullif(btrim(first_name || ' ' || last_name), ''), email, phone, '')::text AS name
 FROM contacts WHERE company_id = $1 AND id = ANY($2::uuid[]) AND deleted_at IS NULL
@@ -195,6 +125,34 @@ func (q *Queries) DealCompanyCurrency(ctx context.Context, id uuid.UUID) (string
 	var currency string
 	err := row.Scan(&currency)
 	return currency, err
+}
+
+const dealPositionAfter = `-- name: DealPositionAfter :one
+SELECT coalesce(min(position), 'Infinity')::float8 FROM deals
+WHERE company_id = $1 AND pipeline_id = $2 AND stage_id = $3 AND position > $4 AND id <> $5
+`
+
+type DealPositionAfterParams struct {
+	CompanyID  uuid.UUID
+	PipelineID uuid.UUID
+	StageID    uuid.UUID
+	Position   float64
+	ID         uuid.UUID
+}
+
+// The position of the deal just after (in board order) the given position
+// in a stage, other than the deal being moved; Infinity when there is none.
+func (q *Queries) DealPositionAfter(ctx context.Context, arg DealPositionAfterParams) (float64, error) {
+	row := q.db.QueryRow(ctx, dealPositionAfter,
+		arg.CompanyID,
+		arg.PipelineID,
+		arg.StageID,
+		arg.Position,
+		arg.ID,
+	)
+	var column_1 float64
+	err := row.Scan(&column_1)
+	return column_1, err
 }
 
 const dealPositionBefore = `-- name: DealPositionBefore :one

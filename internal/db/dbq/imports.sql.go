@@ -120,6 +120,44 @@ func (q *Queries) DeleteImport(ctx context.Context, arg DeleteImportParams) (str
 	return blob_key, err
 }
 
+const deleteUnstartedImports = `-- name: DeleteUnstartedImports :many
+DELETE FROM imports
+WHERE company_id = $1 AND status = 'uploaded' AND created_at < $2::timestamptz
+RETURNING id, blob_key
+`
+
+type DeleteUnstartedImportsParams struct {
+	CompanyID uuid.UUID
+	Cutoff    time.Time
+}
+
+type DeleteUnstartedImportsRow struct {
+	ID      uuid.UUID
+	BlobKey string
+}
+
+// Imports of a company that were uploaded before the cutoff and never
+// started (imports_unstarted_idx); their files go with them.
+func (q *Queries) DeleteUnstartedImports(ctx context.Context, arg DeleteUnstartedImportsParams) ([]DeleteUnstartedImportsRow, error) {
+	rows, err := q.db.Query(ctx, deleteUnstartedImports, arg.CompanyID, arg.Cutoff)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []DeleteUnstartedImportsRow
+	for rows.Next() {
+		var i DeleteUnstartedImportsRow
+		if err := rows.Scan(&i.ID, &i.BlobKey); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const exportCustomFieldKeys = `-- name: ExportCustomFieldKeys :many
 SELECT DISTINCT k::text AS key
 FROM contacts, jsonb_object_keys(custom_fields) AS k
@@ -156,10 +194,14 @@ func (q *Queries) ExportCustomFieldKeys(ctx context.Context, arg ExportCustomFie
 
 const exportDealContacts = `-- name: ExportDealContacts :many
 SELECT id, coalesce(email, '')::text AS email, btrim(first_name || ' ' || last_name)::text AS name
-FROM contacts c
-WHERE c.company_id = $1 AND c.deleted_at IS NULL
-  AND c.id IN (SELECT d.contact_id FROM deals d WHERE d.company_id = $1 AND d.contact_id IS NOT NULL AND d.deleted_at IS NULL)
+FROM contacts
+WHERE company_id = $1 AND id = ANY($2::uuid[]) AND deleted_at IS NULL
 `
+
+type ExportDealContactsParams struct {
+	CompanyID uuid.UUID
+	Ids       []uuid.UUID
+}
 
 type ExportDealContactsRow struct {
 	ID    uuid.UUID
@@ -167,11 +209,9 @@ type ExportDealContactsRow struct {
 	Name  string
 }
 
-// The email and name of every contact that has a deal, for the deals
-// export (deals.Each holds its connection while it streams, so the export
-// reads these first).
-func (q *Queries) ExportDealContacts(ctx context.Context, companyID uuid.UUID) ([]ExportDealContactsRow, error) {
-	rows, err := q.db.Query(ctx, exportDealContacts, companyID)
+// The email and name of the contacts of one page of the deals export.
+func (q *Queries) ExportDealContacts(ctx context.Context, arg ExportDealContactsParams) ([]ExportDealContactsRow, error) {
+	rows, err := q.db.Query(ctx, exportDealContacts, arg.CompanyID, arg.Ids)
 	if err != nil {
 		return nil, err
 	}

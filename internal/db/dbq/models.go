@@ -68,6 +68,15 @@ type AuthThrottle struct {
 	Hits        int32
 }
 
+type Blob struct {
+	CompanyID uuid.UUID
+	ID        uuid.UUID
+	Key       string
+	Kind      string
+	Bytes     int64
+	CreatedAt time.Time
+}
+
 type Call struct {
 	CompanyID         uuid.UUID
 	ID                uuid.UUID

@@ -167,7 +167,7 @@ func New(t testing.TB) URLs {
 func Open(t testing.TB) (*db.DB, URLs) {
 	t.Helper()
 	u := New(t)
-	d, err := db.Open(context.Background(), u.App)
+	d, err := db.Open(context.Background(), u.App, db.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

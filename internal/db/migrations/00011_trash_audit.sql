@@ -74,7 +74,19 @@ CREATE POLICY tenant_isolation ON audit_events FOR ALL
 GRANT SELECT, INSERT ON audit_events TO crm_app;
 GRANT SELECT ON audit_events TO crm_platform;
 
+-- The board's totals and the duplicate finder's phone groups read live rows
+-- only, like the lists (migration 00009 made these indexes).
+DROP INDEX deals_stage_totals_idx;
+CREATE INDEX deals_stage_totals_idx ON deals (company_id, pipeline_id, stage_id, currency) INCLUDE (value, owner_id)
+    WHERE deleted_at IS NULL;
+DROP INDEX contacts_phone_id_idx;
+CREATE INDEX contacts_phone_id_idx ON contacts (company_id, phone, id) WHERE deleted_at IS NULL;
+
 -- +goose Down
+DROP INDEX contacts_phone_id_idx;
+CREATE INDEX contacts_phone_id_idx ON contacts (company_id, phone, id);
+DROP INDEX deals_stage_totals_idx;
+CREATE INDEX deals_stage_totals_idx ON deals (company_id, pipeline_id, stage_id, currency) INCLUDE (value, owner_id);
 DROP TABLE audit_events;
 DROP INDEX deals_pipeline_trash_idx;
 DROP INDEX deals_trash_idx;

@@ -217,9 +217,5 @@ UPDATE users SET totp_secret = $2, totp_pending_secret = $3 WHERE id = $1;
 SELECT count(*)::int FROM memberships m JOIN users u ON u.id = m.user_id
 WHERE m.company_id = $1 AND u.totp_enabled_at IS NULL;
 
--- name: ListCompanyIDs :many
--- Keyset pages of every company, for platform jobs (key rotation).
-SELECT id FROM companies WHERE id > $1 ORDER BY id LIMIT $2;
-
 -- name: UpdateProfile :one
 UPDATE users SET name = $2, timezone = sqlc.narg(timezone), updated_at = $3 WHERE id = $1 RETURNING *;

@@ -36,13 +36,32 @@ WHERE company_id = $1 AND deleted_at IS NULL
 GROUP BY t ORDER BY t;
 
 -- name: DuplicatesByPhone :many
+-- Pairs of contacts with the same phone number. Each number's group is
+-- capped at its @group_cap oldest contacts (ids are UUIDv7), so a number
+-- shared by thousands of contacts (a switchboard, a placeholder in an
+-- import) costs at most group_cap²/2 pairs instead of millions, as the name
+-- finder skips common last names. The groups come from one index-only scan
+-- of contacts_phone_id_idx.
+WITH groups AS (
+    SELECT g.phone FROM contacts g
+    WHERE g.company_id = @company_id AND g.phone IS NOT NULL AND g.deleted_at IS NULL
+    GROUP BY g.phone HAVING count(*) >= 2
+), members AS (
+    SELECT gr.phone, m.id
+    FROM groups gr
+    CROSS JOIN LATERAL (
+        SELECT c.id FROM contacts c
+        WHERE c.company_id = @company_id AND c.phone = gr.phone AND c.deleted_at IS NULL
+        ORDER BY c.id
+        LIMIT @group_cap::integer
+    ) m
+)
 SELECT a.id AS a_id, b.id AS b_id
-FROM contacts a
-JOIN contacts b ON b.company_id = a.company_id AND b.phone = a.phone AND a.id < b.id AND b.deleted_at IS NULL
-WHERE a.company_id = $1 AND a.phone IS NOT NULL AND a.deleted_at IS NULL
-  AND NOT EXISTS (SELECT 1 FROM contact_duplicate_dismissals d WHERE d.company_id = $1 AND d.a_id = a.id AND d.b_id = b.id)
+FROM members a
+JOIN members b ON b.phone = a.phone AND a.id < b.id
+WHERE NOT EXISTS (SELECT 1 FROM contact_duplicate_dismissals d WHERE d.company_id = @company_id AND d.a_id = a.id AND d.b_id = b.id)
 ORDER BY a.id, b.id
-LIMIT $2;
+LIMIT @max_pairs::integer;
 
 -- name: DuplicatesByName :many
 -- Pairs that share a last-name word and whose full names are very similar

@@ -34,6 +34,12 @@ RETURNING *;
 SELECT coalesce(max(position), 0)::float8 FROM deals
 WHERE company_id = $1 AND pipeline_id = $2 AND stage_id = $3 AND position < $4 AND deleted_at IS NULL;
 
+-- name: DealPositionAfter :one
+-- The position of the deal just after (in board order) the given position
+-- in a stage, other than the deal being moved; Infinity when there is none.
+SELECT coalesce(min(position), 'Infinity')::float8 FROM deals
+WHERE company_id = $1 AND pipeline_id = $2 AND stage_id = $3 AND position > $4 AND id <> $5;
+
 -- name: LastDealPosition :one
 SELECT coalesce(max(position), 0)::float8 FROM deals
 WHERE company_id = $1 AND pipeline_id = $2 AND stage_id = $3 AND id <> $4 AND deleted_at IS NULL;
@@ -59,19 +65,6 @@ RETURNING d.id;
 -- name: InsertStageChange :exec
 INSERT INTO deal_stage_changes (company_id, id, deal_id, from_stage_id, to_stage_id, from_stage, to_stage, changed_by)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
-
--- name: BoardDeals :many
--- The kanban in one round trip: every deal of a pipeline with its contact's
--- name, in stage and board order (the deals_board_idx index order).
--- A contact in the trash is not shown (c.id is its id only while it is live).
-SELECT d.id, d.stage_id, d.title, d.value, d.currency, c.id AS contact_id, d.owner_id, d.position, d.status,
-       d.expected_close_date, d.closed_at, d.updated_at,
-       coalesce(nullif(btrim(c.first_name || ' ' || c.last_name), ''), c.email, c.phone, '')::text AS contact_name
-FROM deals d
-LEFT JOIN contacts c ON c.company_id = d.company_id AND c.id = d.contact_id AND c.deleted_at IS NULL
-WHERE d.company_id = @company_id AND d.pipeline_id = @pipeline_id AND d.deleted_at IS NULL
-  AND (sqlc.narg(owner_id)::uuid IS NULL OR d.owner_id = sqlc.narg(owner_id))
-ORDER BY d.stage_id, d.position, d.id;
 
 -- name: ContactNames :many
 -- Live contacts only: a deal shows no contact while its contact is in the trash.

@@ -64,13 +64,10 @@ LIMIT @max_rows;
 SELECT * FROM contacts WHERE company_id = @company_id AND email = ANY(@emails::text[]) AND deleted_at IS NULL;
 
 -- name: ExportDealContacts :many
--- The email and name of every contact that has a deal, for the deals
--- export (deals.Each holds its connection while it streams, so the export
--- reads these first).
+-- The email and name of the contacts of one page of the deals export.
 SELECT id, coalesce(email, '')::text AS email, btrim(first_name || ' ' || last_name)::text AS name
-FROM contacts c
-WHERE c.company_id = @company_id AND c.deleted_at IS NULL
-  AND c.id IN (SELECT d.contact_id FROM deals d WHERE d.company_id = @company_id AND d.contact_id IS NOT NULL AND d.deleted_at IS NULL);
+FROM contacts
+WHERE company_id = @company_id AND id = ANY(@ids::uuid[]) AND deleted_at IS NULL;
 
 -- name: ExportCustomFieldKeys :many
 -- The custom field names in use, for the contacts export's columns.
@@ -87,3 +84,10 @@ INSERT INTO contacts (company_id, id, first_name, last_name, email, phone, compa
                       tags, owner_id, custom_fields)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 RETURNING *;
+
+-- name: DeleteUnstartedImports :many
+-- Imports of a company that were uploaded before the cutoff and never
+-- started (imports_unstarted_idx); their files go with them.
+DELETE FROM imports
+WHERE company_id = @company_id AND status = 'uploaded' AND created_at < @cutoff::timestamptz
+RETURNING id, blob_key;

@@ -14,6 +14,8 @@ export type Stage = S['Stage'];
 export type StageKind = Stage['kind'];
 export type Board = S['Board'];
 export type BoardDeal = S['BoardDeal'];
+export type BoardColumn = S['Column'];
+export type ColumnTotal = S['ColumnTotal'];
 export type Deal = S['Deal'];
 export type DealInput = S['DealInput'];
 export type DealPatch = S['DealPatch'];
@@ -26,7 +28,7 @@ export type DealSort = NonNullable<DealListQuery['sort']>;
 /** Query keys for this area. Everything under "deals" is refreshed after a deal changes. */
 export const dealKeys = {
   pipelines: ['pipelines'] as const,
-  board: (pipelineId: string, ownerId: string) => ['deals', 'board', pipelineId, ownerId] as const,
+  board: (pipelineId: string, ownerId: string, q: string) => ['deals', 'board', pipelineId, ownerId, q] as const,
   boards: ['deals', 'board'] as const,
   deals: ['deals'] as const,
   list: (q: Omit<DealListQuery, 'cursor' | 'limit'>) => ['deals', 'list', q] as const,
@@ -46,14 +48,26 @@ export function usePipelines() {
   });
 }
 
-/** useBoard loads a whole pipeline's kanban in one request; ownerId narrows it on the server. */
-export function useBoard(pipelineId: string | undefined, ownerId: string) {
+/** Cards a board column holds at first, and how many more each "Show more" loads. */
+export const BOARD_PAGE = 50;
+
+/** boardQuery is the board's filters as the server reads them. */
+export function boardQuery(ownerId: string, q: string) {
+  return { ...(ownerId ? { owner_id: ownerId } : {}), ...(q.trim() ? { q: q.trim() } : {}) };
+}
+
+/**
+ * useBoard loads a pipeline's kanban: each stage's first BOARD_PAGE cards and
+ * every stage's count and totals; ownerId and q (title or contact words)
+ * narrow it on the server. A column's further cards come with useLoadMoreCards.
+ */
+export function useBoard(pipelineId: string | undefined, ownerId: string, q: string) {
   return useQuery({
-    queryKey: dealKeys.board(pipelineId ?? '', ownerId),
+    queryKey: dealKeys.board(pipelineId ?? '', ownerId, q.trim()),
     queryFn: ({ signal }) =>
       call(
         api.GET('/api/pipelines/{id}/board', {
-          params: { path: { id: pipelineId! }, query: ownerId ? { owner_id: ownerId } : {} },
+          params: { path: { id: pipelineId! }, query: { per_stage: BOARD_PAGE, ...boardQuery(ownerId, q) } },
           signal,
         }),
       ),

@@ -133,6 +133,9 @@ describe('errorMessage', () => {
     expect(errorMessage(new ApiError(500, { title: 'Internal Server Error', detail: 'internal error' }))).toBe(
       'Something went wrong on our side. Please try again.',
     );
+    expect(errorMessage(new ApiError(503, { title: 'Service Unavailable', detail: 'the server is busy; try again in a moment' }))).toBe(
+      'The server is busy; try again in a moment.',
+    );
     expect(errorMessage(new Error('boom'))).toBe('boom');
     expect(errorMessage('??')).toBe('Something went wrong.');
   });

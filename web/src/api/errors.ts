@@ -183,6 +183,12 @@ export function errorMessage(err: unknown): string {
   if (err instanceof ApiError) {
     if (err.status === 0) return "Can't reach the server. Check your connection and try again.";
     if (err.status === 429) return throttleMessage(err.retryAfter);
+    if (err.status === 503 && err.problem.detail) {
+      // Busy or not ready (a full connection pool, a statement over its time
+      // limit): the server's sentence says to try again.
+      const d = err.problem.detail.trim();
+      return d.charAt(0).toUpperCase() + d.slice(1) + (/[.!?]$/.test(d) ? '' : '.');
+    }
     if (err.status >= 500) {
       const id = err.problem.instance || err.problem.detail;
       return 'Something went wrong on our side. Please try again.' + (id && id !== 'internal error' ? ` (${id})` : '');

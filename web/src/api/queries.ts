@@ -16,6 +16,7 @@ export const keys = {
   contactSearch: (q: string) => ['contacts', 'search', q] as const,
   tags: ['contacts', 'tags'] as const,
   tenancyAudit: ['admin', 'tenancy-audit'] as const,
+  storage: ['company', 'storage'] as const,
 };
 
 /** fetchMe returns the signed-in user, or null when there is no session. */
@@ -40,6 +41,11 @@ export function isAdmin(role: string | undefined): boolean {
 
 export function useCompany() {
   return useQuery({ queryKey: keys.company, queryFn: () => call(api.GET('/api/company')) });
+}
+
+/** useStorageUsage is what the company's uploads take, against its quota. */
+export function useStorageUsage() {
+  return useQuery({ queryKey: keys.storage, queryFn: ({ signal }) => call(api.GET('/api/company/storage', { signal })) });
 }
 
 export function useUsers(enabled = true) {

@@ -635,6 +635,26 @@ export interface paths {
         patch: operations["updateCompany"];
         trace?: never;
     };
+    "/api/company/storage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the company stores
+         * @description The bytes of uploaded files (CSV imports) the company keeps, per kind, and its quota. An upload that does not fit is refused with 422; unstarted imports are deleted after 24 hours.
+         */
+        get: operations["getStorageUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/contacts": {
         parameters: {
             query?: never;
@@ -960,7 +980,7 @@ export interface paths {
         put?: never;
         /**
          * Upload a CSV file to import
-         * @description The body is the file itself (Content-Type text/csv), UTF-8 with or without a byte order mark, at most 50 MiB; the first row names the columns. The answer is the new import (status uploaded) with a mapping guessed from the column names, the fields the columns can map to, and the first rows checked with that mapping. Nothing is imported until the import is started.
+         * @description The body is the file itself (Content-Type text/csv), UTF-8 with or without a byte order mark, at most 50 MiB; the first row names the columns. The answer is the new import (status uploaded) with a mapping guessed from the column names, the fields the columns can map to, and the first rows checked with that mapping. Nothing is imported until the import is started; an import not started within 24 hours is deleted with its file. The file counts against the company's storage quota (GET /api/company/storage): one that does not fit is refused with 422 on body, and nothing of it is kept.
          */
         post: operations["uploadImport"];
         delete?: never;
@@ -1172,7 +1192,7 @@ export interface paths {
         };
         /**
          * The kanban board
-         * @description The pipeline with its stages and totals, and every deal with its contact's name, in one response.
+         * @description The pipeline with its stages, each stage's first per_stage cards (with the contact's name) and, per stage, how many deals the filters let through and their totals per currency. A column's further cards come from GET /api/pipelines/{id}/stages/{stage_id}/deals with its next_cursor and the same filters.
          */
         get: operations["getBoard"];
         put?: never;
@@ -1245,6 +1265,26 @@ export interface paths {
          * @description Admins and owners only.
          */
         patch: operations["updateStage"];
+        trace?: never;
+    };
+    "/api/pipelines/{id}/stages/{stage_id}/deals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * More cards of a board column
+         * @description A stage's cards in board order after cursor, with the board's filters.
+         */
+        get: operations["listStageCards"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/sms/consents": {
@@ -1853,8 +1893,11 @@ export interface components {
             next_cursor: string;
         };
         Board: {
-            /** @description Every deal of the pipeline, ordered by stage and position. */
+            /** @description One per stage, in stage order. */
+            columns: components["schemas"]["Column"][] | null;
+            /** @description Each stage's first cards (per_stage at most), ordered by stage and position. */
             deals: components["schemas"]["BoardDeal"][] | null;
+            /** @description The pipeline and its stages; the stages' totals are over all of their deals, unfiltered. */
             pipeline: components["schemas"]["Pipeline"];
         };
         BoardDeal: {
@@ -1958,6 +2001,11 @@ export interface components {
             from: string;
             to_number_id: string;
         };
+        CardsPage: {
+            items: components["schemas"]["BoardDeal"][] | null;
+            /** @description Pass as ?cursor= for the next cards; empty at the end of the column. */
+            next_cursor: string;
+        };
         Closed: {
             /** @description Deals lost per currency, main currency first, then alphabetical. */
             lost_by_currency: components["schemas"]["CurrencyValue"][] | null;
@@ -1982,6 +2030,24 @@ export interface components {
         };
         CodeInput: {
             code: string;
+        };
+        Column: {
+            /**
+             * Format: int64
+             * @description How many of the stage's deals the filters let through.
+             */
+            deals: number;
+            /** @description Pass as ?cursor= to the stage's cards (GET /api/pipelines/{id}/stages/{stage_id}/deals) for the cards after these; empty when the column is whole. */
+            next_cursor: string;
+            stage_id: string;
+            /** @description Their count and value per currency, most deals first, then alphabetical; currencies are never added together. */
+            totals: components["schemas"]["ColumnTotal"][] | null;
+        };
+        ColumnTotal: {
+            currency: string;
+            /** Format: int64 */
+            deals: number;
+            value: string;
         };
         Company: {
             /** Format: date-time */
@@ -2166,6 +2232,8 @@ export interface components {
             value?: string;
         };
         DealMoveInput: {
+            /** @description Place the deal just after this deal of the target stage (a board that shows only a column's first cards drops below the last one it shows). Not with before_id. */
+            after_id?: string;
             /** @description Place the deal just before this deal of the target stage; empty for the end. */
             before_id?: string;
             /** @description Why the deal was won or lost, when moving into such a stage. */
@@ -2400,6 +2468,14 @@ export interface components {
             /** @enum {string} */
             role: "owner" | "admin" | "member";
         };
+        KindUsage: {
+            /** Format: int64 */
+            bytes: number;
+            /** Format: int64 */
+            files: number;
+            /** @enum {string} */
+            kind: "import";
+        };
         ListAPITokenBody: {
             items: components["schemas"]["APIToken"][] | null;
         };
@@ -2555,7 +2631,7 @@ export interface components {
             countries_default: boolean;
             /** @description The countries of the company's own numbers (the default allowlist). */
             number_countries: string[] | null;
-            usage: components["schemas"]["Usage"];
+            usage: components["schemas"]["TwilioUsage"];
         };
         PhoneNumber: {
             /** Format: date-time */
@@ -2873,6 +2949,22 @@ export interface components {
             /** @description Value times the stage's win probability, main currency only. */
             weighted_value: string;
         };
+        StorageUsage: {
+            /**
+             * Format: int64
+             * @description How many files are stored.
+             */
+            files: number;
+            /** @description Usage per kind of file. */
+            kinds: components["schemas"]["KindUsage"][] | null;
+            /**
+             * Format: int64
+             * @description The company's limit; 0 means no limit.
+             */
+            quota_bytes: number;
+            /** Format: int64 */
+            used_bytes: number;
+        };
         SwitchCompanyRequest: {
             /** @description One of the companies in /api/auth/me. */
             company_id: string;
@@ -3038,22 +3130,7 @@ export interface components {
             recording_notice?: string;
             voicemail_greeting?: string;
         };
-        TwoFactorSetup: {
-            /** @description The otpauth:// URL the QR code encodes. */
-            otpauth_url: string;
-            /** @description A PNG of the QR code, as a data: URL. */
-            qr_code: string;
-            /** @description Base32 secret, for apps that cannot scan the QR code. */
-            secret: string;
-        };
-        UpdatePipelineRequest: {
-            name: string;
-        };
-        UpdateUserRequest: {
-            /** @enum {string} */
-            role: "owner" | "admin" | "member";
-        };
-        Usage: {
+        TwilioUsage: {
             /**
              * Format: int64
              * @description Outbound calls a day, set by the operator (CRM_CALLS_DAILY_LIMIT); 0: no cap.
@@ -3075,6 +3152,21 @@ export interface components {
             sms_limit: number;
             /** Format: int64 */
             sms_sent: number;
+        };
+        TwoFactorSetup: {
+            /** @description The otpauth:// URL the QR code encodes. */
+            otpauth_url: string;
+            /** @description A PNG of the QR code, as a data: URL. */
+            qr_code: string;
+            /** @description Base32 secret, for apps that cannot scan the QR code. */
+            secret: string;
+        };
+        UpdatePipelineRequest: {
+            name: string;
+        };
+        UpdateUserRequest: {
+            /** @enum {string} */
+            role: "owner" | "admin" | "member";
         };
         UserInfo: {
             email: string;
@@ -5359,6 +5451,44 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    getStorageUsage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StorageUsage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7681,7 +7811,12 @@ export interface operations {
     getBoard: {
         parameters: {
             query?: {
+                /** @description Cards per stage. */
+                per_stage?: number;
+                /** @description Only this member's deals. */
                 owner_id?: string;
+                /** @description Only deals whose title or contact's name contains every word. */
+                q?: string;
             };
             header?: never;
             path: {
@@ -8004,6 +8139,72 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    listStageCards: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                /** @description The board's owner filter. */
+                owner_id?: string;
+                /** @description The board's search. */
+                q?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+                stage_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CardsPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

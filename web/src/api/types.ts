@@ -21,6 +21,7 @@ export type Role = Me['role'];
 export type Membership = NonNullable<Me['companies']>[number];
 export type InviteLookup = Ok<'/api/auth/invites/{token}', 'get'>;
 export type Company = Ok<'/api/company', 'get'>;
+export type StorageUsage = Ok<'/api/company/storage', 'get'>;
 export type User = Item<Ok<'/api/users', 'get'>>;
 export type Invite = Item<Ok<'/api/invites', 'get'>>;
 export type CreatedInvite = Ok<'/api/invites', 'post'>;

@@ -9,14 +9,15 @@ import { PageHeader } from '../../components/PageHeader';
 import { EmptyState, ErrorState } from '../../components/States';
 import { useSession } from '../../components/session';
 import { plural } from '../../lib/format';
-import { formatTotals, totalsByCurrency } from '../../lib/money';
-import { matchesSearch } from './board';
+import { formatTotals } from '../../lib/money';
+import { sumColumns } from './board';
 import classes from './Board.module.css';
 import { todayIn } from './common';
 import { DealFormModal } from './DealFormModal';
 import { DealsList } from './DealsList';
 import { PipelinePicker, useOwnerFilter, useUrlState } from './filters';
 import { KanbanBoard } from './KanbanBoard';
+import { useLoadMoreCards } from './useLoadMoreCards';
 
 /** DealsPage is the pipeline: a kanban board (default) or a filterable list (?view=list). */
 export function DealsPage() {
@@ -150,21 +151,28 @@ function BoardView({
   const [search, setSearch] = useState(q);
   const pushSearch = useDebouncedCallback((v: string) => set({ q: v.trim() || null }), 200);
   const { options: ownerOptions, toId, owners } = useOwnerFilter();
-  const board = useBoard(pipeline.id, owner ? toId(owner) : '');
+  const ownerId = owner ? toId(owner) : '';
+  // The search runs on the server (title and contact words), like the owner filter.
+  const board = useBoard(pipeline.id, ownerId, q);
+  const more = useLoadMoreCards(pipeline.id, ownerId, q);
   const stages = useMemo(() => board.data?.pipeline.stages ?? pipeline.stages ?? [], [board.data, pipeline.stages]);
-  const allDeals = board.data?.deals;
-  const deals = useMemo(() => {
-    const ds = allDeals ?? [];
-    return q.trim() ? ds.filter((d) => matchesSearch(d, q)) : ds;
-  }, [allDeals, q]);
+  const deals = useMemo(() => board.data?.deals ?? [], [board.data]);
+  const columns = useMemo(() => board.data?.columns ?? [], [board.data]);
   const today = todayIn(me.timezone);
   const filtered = Boolean(q || owner);
 
-  const openIds = useMemo(() => new Set(stages.filter((s) => s.kind === 'open').map((s) => s.id)), [stages]);
-  const open = useMemo(() => deals.filter((d) => openIds.has(d.stage_id)), [deals, openIds]);
+  const open = useMemo(() => {
+    const openIds = new Set(stages.filter((s) => s.kind === 'open').map((s) => s.id));
+    return sumColumns(columns.filter((c) => openIds.has(c.stage_id)));
+  }, [stages, columns]);
+  const total = useMemo(() => sumColumns(columns).deals, [columns]);
   const description = board.isSuccess
-    ? `${pipeline.name} · ${open.length === 0 ? 'no open deals' : `${plural(open.length, 'open deal')} · ${formatTotals(totalsByCurrency(open))}`}${filtered ? ' (filtered)' : ''}`
+    ? `${pipeline.name} · ${open.deals === 0 ? 'no open deals' : `${plural(open.deals, 'open deal')} · ${formatTotals(open.totals)}`}${filtered ? ' (filtered)' : ''}`
     : ' ';
+  const showMore = (stageId: string) => {
+    const cursor = columns.find((c) => c.stage_id === stageId)?.next_cursor;
+    if (cursor && !more.isPending) more.mutate({ stageId, cursor });
+  };
 
   return (
     <>
@@ -216,7 +224,7 @@ function BoardView({
         <Paper>
           <ErrorState error={board.error} onRetry={() => board.refetch()} title="Couldn't load the board" />
         </Paper>
-      ) : (allDeals ?? []).length === 0 && !filtered ? (
+      ) : total === 0 && !filtered ? (
         <Paper>
           <EmptyState
             icon={<IconReportMoney size={28} />}
@@ -232,7 +240,7 @@ function BoardView({
         </Paper>
       ) : (
         <>
-          {filtered && deals.length === 0 && (
+          {filtered && total === 0 && (
             <Group gap="xs" mb="sm">
               <Text size="sm" c="dimmed">
                 No deals match these filters.
@@ -254,7 +262,10 @@ function BoardView({
             <KanbanBoard
               stages={stages}
               deals={deals}
-              version={allDeals}
+              columns={columns}
+              onShowMore={showMore}
+              loadingStage={more.isPending ? (more.variables?.stageId ?? null) : null}
+              version={board.data?.deals}
               ownerName={owners.nameOf}
               ownerFullName={owners.fullNameOf}
               today={today}

@@ -24,10 +24,10 @@ import { ActionIcon, Badge, Button, Group, Text, Tooltip } from '@mantine/core';
 import { IconCalendarEvent, IconGripVertical, IconPlus, IconUser } from '@tabler/icons-react';
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
-import type { BoardDeal, Stage } from '../../api/deals';
+import { BOARD_PAGE, type BoardColumn, type BoardDeal, type Stage } from '../../api/deals';
 import { initials, plural } from '../../lib/format';
-import { formatMoney, formatTotals, totalsByCurrency } from '../../lib/money';
-import { beforeIdAfterDrop, findColumn, keyboardTarget, moveToColumn, reorderWithin, visibleCount, type Columns, type Move } from './board';
+import { formatMoney, formatTotals } from '../../lib/money';
+import { columnTotals, dropPlacement, findColumn, keyboardTarget, moveToColumn, reorderWithin, type Columns, type Move } from './board';
 import classes from './Board.module.css';
 import { CloseReasonModal, type CloseRequest } from './CloseReasonModal';
 import { formatDay, isOverdue, KIND_COLOR } from './common';
@@ -37,13 +37,16 @@ const GRIP = <IconGripVertical size={16} />;
 const USER_ICON = <IconUser size={13} style={{ flex: 'none' }} />;
 const CALENDAR_ICON = <IconCalendarEvent size={13} style={{ flex: 'none' }} />;
 
-/** Cards a column shows at first, and how many more each "Show more" adds: 5,000 deals never become 5,000 DOM cards. */
-export const COLUMN_PAGE = 20;
-
 interface Props {
   stages: Stage[];
-  /** The deals the filters let through, in board order. */
+  /** The cards the board holds (each column's loaded pages), in board order. */
   deals: BoardDeal[];
+  /** Per stage: how many deals the filters let through, their totals, and the cursor of the next page. */
+  columns: BoardColumn[];
+  /** Loads a column's next page. */
+  onShowMore: (stageId: string) => void;
+  /** The stage whose next page is loading, if any. */
+  loadingStage: string | null;
   /** The board data's identity: the drop preview gives way once it changes. */
   version: unknown;
   ownerName: (id: string | null | undefined) => string | null;
@@ -71,7 +74,7 @@ interface DragState {
  * KanbanBoard shows one column per stage and moves deals by drag and drop
  * (pointer or keyboard: focus a card's handle, Space, arrow keys, Space).
  */
-export function KanbanBoard({ stages, deals, version, ownerName, ownerFullName, today, onNewDeal }: Props) {
+export function KanbanBoard({ stages, deals, columns, onShowMore, loadingStage, version, ownerName, ownerFullName, today, onNewDeal }: Props) {
   // One object per owner, so memoized cards see equal props on every render.
   const owners = useMemo(() => {
     const m = new Map<string, Owner | null>();
@@ -93,12 +96,9 @@ export function KanbanBoard({ stages, deals, version, ownerName, ownerFullName, 
     for (const d of deals) out[d.stage_id]?.push(d.id);
     return out;
   }, [deals, stageIds]);
-  const [pages, setPages] = useState<Record<string, number>>({});
-  const visible = useMemo(() => {
-    const out: Columns = {};
-    for (const id of stageIds) out[id] = byStage[id].slice(0, visibleCount(byStage[id].length, pages[id] ?? 1, COLUMN_PAGE));
-    return out;
-  }, [byStage, stageIds, pages]);
+  // Every card the board holds is shown: the server sends a column a page at a time.
+  const visible = byStage;
+  const columnOf = useMemo(() => new Map(columns.map((c) => [c.stage_id, c])), [columns]);
 
   const [drag, setDrag] = useState<DragState | null>(null);
   const [closing, setClosing] = useState<(CloseRequest & { move: Move; fromStageName: string }) | null>(null);
@@ -212,17 +212,12 @@ export function KanbanBoard({ stages, deals, version, ownerName, ownerFullName, 
       setDrag(null);
       return;
     }
-    const all = byStage[col];
-    const beforeId = beforeIdAfterDrop(next[col], id, all);
-    const fromStage = stageById.get(d.fromStage);
-    if (col === d.fromStage) {
-      const current = all[all.indexOf(id) + 1];
-      if (beforeId === current) {
-        setDrag(null);
-        return;
-      }
+    if (col === d.fromStage && next[col].join() === byStage[col].join()) {
+      setDrag(null); // dropped where it was
+      return;
     }
-    const m: Move = { dealId: id, toStageId: col, beforeId, kind: stage.kind };
+    const fromStage = stageById.get(d.fromStage);
+    const m: Move = { dealId: id, toStageId: col, ...dropPlacement(next[col], id, Boolean(columnOf.get(col)?.next_cursor)), kind: stage.kind };
     if (col !== d.fromStage && stage.kind !== 'open') {
       // Keep the card where it was dropped while we ask why it was won or lost.
       setDrag({ ...d, cols: next, phase: 'ask' });
@@ -284,18 +279,21 @@ export function KanbanBoard({ stages, deals, version, ownerName, ownerFullName, 
     >
       <div className={classes.board} role="region" aria-label="Deals board" tabIndex={-1} data-testid="deals-board">
         {stages.map((stage) => {
-          const all = byStage[stage.id];
-          const shown = cols[stage.id] ?? [];
-          const hidden = all.length - visible[stage.id].length;
+          const meta = columnOf.get(stage.id);
+          const count = meta?.deals ?? byStage[stage.id].length;
+          // Cards on the server that the board has not loaded (never negative while a move is in flight).
+          const hidden = meta?.next_cursor ? Math.max(1, count - byStage[stage.id].length) : 0;
           return (
             <Column
               key={stage.id}
               stage={stage}
-              ids={shown}
+              ids={cols[stage.id] ?? []}
               byId={byId}
-              deals={all}
+              count={count}
+              total={meta && meta.deals > 0 ? formatTotals(columnTotals(meta.totals ?? [])) : ''}
               hidden={hidden}
-              onShowMore={() => setPages((p) => ({ ...p, [stage.id]: (p[stage.id] ?? 1) + 1 }))}
+              loading={loadingStage === stage.id}
+              onShowMore={onShowMore}
               owner={owner}
               today={today}
               onNewDeal={onNewDeal}
@@ -331,10 +329,14 @@ interface ColumnProps {
   stage: Stage;
   ids: string[];
   byId: Map<string, BoardDeal>;
-  /** Every card of the column that the filters show (ids), for the header's count and total. */
-  deals: string[];
+  /** How many deals of the stage the filters let through (the server's count). */
+  count: number;
+  /** Their totals per currency, formatted. */
+  total: string;
+  /** Cards of the column not loaded yet. */
   hidden: number;
-  onShowMore: () => void;
+  loading: boolean;
+  onShowMore: (stageId: string) => void;
   owner: (id: string | null | undefined) => Owner | null;
   today: string;
   onNewDeal: (stageId: string) => void;
@@ -346,24 +348,16 @@ interface Owner {
   initials: string;
 }
 
-function Column({ stage, ids, byId, deals, hidden, onShowMore, owner, today, onNewDeal }: ColumnProps) {
+function Column({ stage, ids, byId, count, total, hidden, loading, onShowMore, owner, today, onNewDeal }: ColumnProps) {
   const { setNodeRef, isOver } = useDroppable({ id: stage.id, data: { type: 'stage' } });
-  const total = useMemo(() => {
-    const items: BoardDeal[] = [];
-    for (const id of deals) {
-      const d = byId.get(id);
-      if (d) items.push(d);
-    }
-    return items.length > 0 ? formatTotals(totalsByCurrency(items)) : '';
-  }, [deals, byId]);
   return (
     <section
       className={`${classes.column} ${isOver ? classes.columnOver : ''}`}
-      aria-label={`${stage.name}: ${deals.length} deals`}
+      aria-label={`${stage.name}: ${plural(count, 'deal')}`}
       data-testid="stage-column"
       data-stage={stage.name}
     >
-      <ColumnHeader stage={stage} count={deals.length} total={total} onNewDeal={onNewDeal} />
+      <ColumnHeader stage={stage} count={count} total={total} onNewDeal={onNewDeal} />
       <div ref={setNodeRef} className={classes.columnBody}>
         <SortableContext id={stage.id} items={ids} strategy={verticalListSortingStrategy}>
           {ids.map((id) => {
@@ -372,7 +366,7 @@ function Column({ stage, ids, byId, deals, hidden, onShowMore, owner, today, onN
           })}
         </SortableContext>
         {ids.length === 0 && <div className={classes.dropHint}>Drop deals here</div>}
-        {hidden > 0 && <ShowMore hidden={hidden} onClick={onShowMore} />}
+        {hidden > 0 && <ShowMore stageId={stage.id} hidden={hidden} loading={loading} onClick={onShowMore} />}
       </div>
     </section>
   );
@@ -428,10 +422,20 @@ const ColumnHeader = memo(function ColumnHeader({
   );
 });
 
-const ShowMore = memo(function ShowMore({ hidden, onClick }: { hidden: number; onClick: () => void }) {
+const ShowMore = memo(function ShowMore({
+  stageId,
+  hidden,
+  loading,
+  onClick,
+}: {
+  stageId: string;
+  hidden: number;
+  loading: boolean;
+  onClick: (stageId: string) => void;
+}) {
   return (
-    <Button variant="subtle" size="xs" onClick={onClick} fullWidth>
-      Show {Math.min(hidden, COLUMN_PAGE)} more of {hidden.toLocaleString('en-US')}
+    <Button variant="subtle" size="xs" onClick={() => onClick(stageId)} loading={loading} fullWidth data-testid="show-more">
+      Show {Math.min(hidden, BOARD_PAGE)} more of {hidden.toLocaleString('en-US')}
     </Button>
   );
 });

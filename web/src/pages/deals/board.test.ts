@@ -1,17 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import type { BoardDeal } from '../../api/deals';
+import type { BoardColumn, BoardDeal } from '../../api/deals';
 import {
+  appendCards,
   applyMove,
-  beforeIdAfterDrop,
+  dropPlacement,
   keyboardTarget,
   patchDeal,
   restoreDeal,
   findColumn,
   groupByStage,
-  matchesSearch,
   moveToColumn,
   reorderWithin,
-  visibleCount,
+  shiftColumns,
+  sumColumns,
 } from './board';
 
 function deal(id: string, stage: string, position: number, extra: Partial<BoardDeal> = {}): BoardDeal {
@@ -49,16 +50,6 @@ describe('groupByStage', () => {
   });
 });
 
-describe('matchesSearch', () => {
-  it('matches every word in title or contact, ignoring case', () => {
-    const d = { title: 'Acme renewal 2026', contact_name: 'Ada Lovelace' };
-    expect(matchesSearch(d, '')).toBe(true);
-    expect(matchesSearch(d, 'acme')).toBe(true);
-    expect(matchesSearch(d, 'RENEWAL ada')).toBe(true);
-    expect(matchesSearch(d, 'acme grace')).toBe(false);
-  });
-});
-
 describe('drag preview columns', () => {
   const cols = { A: ['a1', 'a2', 'a3'], B: ['b1'], W: [] };
   it('finds a card or a column', () => {
@@ -79,23 +70,22 @@ describe('drag preview columns', () => {
   });
 });
 
-describe('beforeIdAfterDrop', () => {
-  it('is the next shown card', () => {
-    expect(beforeIdAfterDrop(['x', 'a1', 'a2'], 'x', ['a1', 'a2'])).toBe('a1');
-    expect(beforeIdAfterDrop(['a1', 'x', 'a2'], 'x', ['a1', 'a2'])).toBe('a2');
+describe('dropPlacement', () => {
+  it('is before the next shown card', () => {
+    expect(dropPlacement(['x', 'a1', 'a2'], 'x', false)).toEqual({ beforeId: 'a1' });
+    expect(dropPlacement(['a1', 'x', 'a2'], 'x', true)).toEqual({ beforeId: 'a2' });
   });
-  it('is the end of a fully shown column', () => {
-    expect(beforeIdAfterDrop(['a1', 'a2', 'x'], 'x', ['a1', 'a2'])).toBeUndefined();
-    expect(beforeIdAfterDrop(['x'], 'x', [])).toBeUndefined();
+  it('is the end of a whole column', () => {
+    expect(dropPlacement(['a1', 'a2', 'x'], 'x', false)).toEqual({});
+    expect(dropPlacement(['x'], 'x', false)).toEqual({});
   });
-  it('is the first hidden card below the last shown one', () => {
-    // The column shows a1, a2 of a1..a4; a card dropped at the bottom goes before a3.
-    expect(beforeIdAfterDrop(['a1', 'a2', 'x'], 'x', ['a1', 'a2', 'a3', 'a4'])).toBe('a3');
+  it('is right after the last shown card when the column has more on the server', () => {
+    expect(dropPlacement(['a1', 'a2', 'x'], 'x', true)).toEqual({ afterId: 'a2' });
     // Moving a shown card to the bottom of its own column.
-    expect(beforeIdAfterDrop(['a2', 'a1'], 'a1', ['a1', 'a2', 'a3'])).toBe('a3');
+    expect(dropPlacement(['a2', 'a1'], 'a1', true)).toEqual({ afterId: 'a2' });
   });
   it('ignores a card that is not in the column', () => {
-    expect(beforeIdAfterDrop(['a1'], 'x', ['a1'])).toBeUndefined();
+    expect(dropPlacement(['a1'], 'x', true)).toEqual({});
   });
 });
 
@@ -136,17 +126,55 @@ describe('applyMove', () => {
     expect(JSON.stringify(board)).toBe(copy);
     expect(applyMove(board, { dealId: 'zz', toStageId: 'B', kind: 'open' }, now)).toBe(board);
   });
+  it('goes right after afterId, between it and the next card', () => {
+    const next = applyMove(board, { dealId: 'b1', toStageId: 'A', afterId: 'a1', kind: 'open' }, now);
+    expect(ids(next)).toBe('a1@A b1@A a2@A a3@A');
+    expect(next.find((d) => d.id === 'b1')!.position).toBe(1536);
+    const last = applyMove(board, { dealId: 'b1', toStageId: 'A', afterId: 'a3', kind: 'open' }, now);
+    expect(ids(last)).toBe('a1@A a2@A a3@A b1@A');
+    expect(last.find((d) => d.id === 'b1')!.position).toBeGreaterThan(3072);
+  });
   it('appends when beforeId is not in the target stage', () => {
     expect(ids(applyMove(board, { dealId: 'a1', toStageId: 'B', beforeId: 'a2', kind: 'open' }, now))).toBe('a2@A a3@A b1@B a1@B');
   });
 });
 
-describe('visibleCount', () => {
-  it('pages through a column', () => {
-    expect(visibleCount(5000, 1, 30)).toBe(30);
-    expect(visibleCount(5000, 3, 30)).toBe(90);
-    expect(visibleCount(12, 3, 30)).toBe(12);
-    expect(visibleCount(0, 1, 30)).toBe(0);
+describe('column counts and totals', () => {
+  const cols: BoardColumn[] = [
+    { stage_id: 'A', deals: 120, totals: [{ currency: 'USD', deals: 120, value: '12000.00' }], next_cursor: 'c' },
+    { stage_id: 'B', deals: 1, totals: [{ currency: 'EUR', deals: 1, value: '5.50' }], next_cursor: '' },
+  ];
+  it('moves a deal from one column to another', () => {
+    const next = shiftColumns(cols, deal('a1', 'A', 1024, { value: '100.00' }), 'B');
+    expect(next[0]).toMatchObject({ deals: 119, totals: [{ currency: 'USD', deals: 119, value: '11900.00' }], next_cursor: 'c' });
+    expect(next[1].deals).toBe(2);
+    expect(next[1].totals).toEqual([
+      { currency: 'EUR', deals: 1, value: '5.50' },
+      { currency: 'USD', deals: 1, value: '100.00' },
+    ]);
+  });
+  it('drops an emptied currency, and leaves the board for another pipeline', () => {
+    const next = shiftColumns(cols, deal('b1', 'B', 1, { value: '5.50', currency: 'EUR' }), 'elsewhere');
+    expect(next[1]).toMatchObject({ deals: 0, totals: [] });
+    expect(next[0]).toBe(cols[0]);
+    expect(shiftColumns(cols, deal('a1', 'A', 1), 'A')).toBe(cols);
+  });
+  it('adds columns per currency', () => {
+    expect(sumColumns(cols)).toEqual({
+      deals: 121,
+      totals: [
+        { currency: 'USD', value: '12000.00', count: 120 },
+        { currency: 'EUR', value: '5.50', count: 1 },
+      ],
+    });
+  });
+});
+
+describe('appendCards', () => {
+  it('puts a page after its stage and skips cards already held', () => {
+    const next = appendCards(board, 'A', [deal('a3', 'A', 3072), deal('a4', 'A', 4096), deal('a5', 'A', 5120)]);
+    expect(ids(next)).toBe('a1@A a2@A a3@A a4@A a5@A b1@B');
+    expect(appendCards(board, 'A', [board[2]])).toBe(board);
   });
 });
 

@@ -1,9 +1,15 @@
-import type { BoardDeal, StageKind } from '../../api/deals';
+import type { BoardColumn, BoardDeal, ColumnTotal, StageKind } from '../../api/deals';
+import { fromCents, toCents, type CurrencyTotal } from '../../lib/money';
 
 /*
  * The kanban's bookkeeping, kept pure so it is unit-tested: grouping deals into
  * columns, the drag preview's column lists, where a dropped card lands
- * (before_id for POST /api/deals/{id}/move) and the optimistic board update.
+ * (before_id or after_id for POST /api/deals/{id}/move), the optimistic board
+ * update with its column counts and totals, and a column's further pages.
+ *
+ * The board holds each column's first cards only (the server's per-stage
+ * pages); a column's count and totals come from the server's aggregate, and
+ * "Show more" appends the column's next page.
  */
 
 /** Columns maps a stage id to the ids of its cards, top to bottom. */
@@ -18,14 +24,6 @@ export function groupByStage(deals: readonly BoardDeal[], stageIds: readonly str
     if (col) col.push(d);
   }
   return out;
-}
-
-/** matchesSearch is the board's title search: every word must appear in the title or the contact's name. */
-export function matchesSearch(deal: Pick<BoardDeal, 'title' | 'contact_name'>, q: string): boolean {
-  const words = q.toLowerCase().split(/\s+/).filter(Boolean);
-  if (words.length === 0) return true;
-  const hay = `${deal.title} ${deal.contact_name ?? ''}`.toLowerCase();
-  return words.every((w) => hay.includes(w));
 }
 
 /** findColumn tells which column holds a card id, or the column itself when id is a column id. */
@@ -60,23 +58,20 @@ export function reorderWithin(cols: Columns, id: string, overId: string): Column
 }
 
 /**
- * beforeIdAfterDrop answers "which deal does the dropped card go before?" for
- * the move request. visible is the target column's cards as shown after the
- * drop (the dropped card included); all is every card of that column that the
- * current filters show, in board order (the column may show only its first
- * cards). A card dropped below the last shown card goes before the first
- * hidden one, so it lands exactly where it was seen. undefined means "at the end".
+ * dropPlacement answers "where does the dropped card go?" for the move
+ * request. visible is the target column's cards as shown after the drop (the
+ * dropped card included); hasMore says the column has cards on the server
+ * below the last one shown. A card followed by another goes before it; a card
+ * dropped below the last shown one of a column with more goes right after
+ * that card (so it stays where it was seen, not after cards never loaded);
+ * otherwise it goes to the end.
  */
-export function beforeIdAfterDrop(visible: readonly string[], activeId: string, all: readonly string[]): string | undefined {
+export function dropPlacement(visible: readonly string[], activeId: string, hasMore: boolean): { beforeId?: string; afterId?: string } {
   const i = visible.indexOf(activeId);
-  if (i < 0) return undefined;
-  if (i + 1 < visible.length) return visible[i + 1];
-  const rest = all.filter((id) => id !== activeId);
-  if (i === 0) return rest.find((id) => !visible.includes(id));
-  const prev = visible[i - 1];
-  const at = rest.indexOf(prev);
-  if (at < 0) return undefined;
-  return rest[at + 1];
+  if (i < 0) return {};
+  if (i + 1 < visible.length) return { beforeId: visible[i + 1] };
+  if (hasMore && i > 0) return { afterId: visible[i - 1] };
+  return {};
 }
 
 /** A move as the board applies it before the server answers. */
@@ -85,6 +80,8 @@ export interface Move {
   toStageId: string;
   /** Place before this deal of the target stage; absent for the end. */
   beforeId?: string;
+  /** Place right after this deal of the target stage (instead of beforeId). */
+  afterId?: string;
   /** The target stage's kind: moving into won or lost closes the deal, into open reopens it. */
   kind: StageKind;
 }
@@ -101,8 +98,13 @@ export function applyMove(deals: readonly BoardDeal[], move: Move, now: Date = n
   const deal = deals[idx];
   const rest = deals.filter((d) => d.id !== move.dealId);
   let at = move.beforeId ? rest.findIndex((d) => d.id === move.beforeId && d.stage_id === move.toStageId) : -1;
+  const after = move.afterId ? rest.findIndex((d) => d.id === move.afterId && d.stage_id === move.toStageId) : -1;
   let position: number;
-  if (at >= 0) {
+  if (after >= 0) {
+    at = after + 1;
+    const next = at < rest.length && rest[at].stage_id === move.toStageId ? rest[at].position : rest[after].position + 2048;
+    position = (rest[after].position + next) / 2;
+  } else if (at >= 0) {
     const before = rest[at];
     const prev = at > 0 && rest[at - 1].stage_id === move.toStageId ? rest[at - 1].position : before.position - 1024;
     position = (prev + before.position) / 2;
@@ -121,11 +123,6 @@ export function applyMove(deals: readonly BoardDeal[], move: Move, now: Date = n
     closed_at: closing ? (deal.status === move.kind && deal.closed_at ? deal.closed_at : now.toISOString()) : null,
   };
   return [...rest.slice(0, at), moved, ...rest.slice(at)];
-}
-
-/** visibleCount is how many cards a column shows: its page size times the pages asked for, never more than it holds. */
-export function visibleCount(total: number, pages: number, pageSize: number): number {
-  return Math.min(total, Math.max(1, pages) * pageSize);
 }
 
 /**
@@ -178,4 +175,71 @@ export function keyboardTarget(cols: Columns, order: readonly string[], activeId
     default:
       return null;
   }
+}
+
+/** columnTotals reads a column's per-currency totals as money sums. */
+export function columnTotals(totals: readonly ColumnTotal[]): CurrencyTotal[] {
+  return totals.map((t) => ({ currency: t.currency, value: t.value, count: t.deals }));
+}
+
+/** sumColumns adds the totals of several columns per currency (most deals first, then alphabetical). */
+export function sumColumns(columns: readonly BoardColumn[]): { deals: number; totals: CurrencyTotal[] } {
+  const sums = new Map<string, { cents: bigint; count: number }>();
+  let deals = 0;
+  for (const c of columns) {
+    deals += c.deals;
+    for (const t of c.totals ?? []) {
+      const s = sums.get(t.currency) ?? { cents: 0n, count: 0 };
+      s.cents += toCents(t.value) ?? 0n;
+      s.count += t.deals;
+      sums.set(t.currency, s);
+    }
+  }
+  const totals = [...sums.entries()]
+    .map(([currency, s]) => ({ currency, value: fromCents(s.cents), count: s.count }))
+    .filter((t) => t.count > 0)
+    .sort((a, b) => b.count - a.count || a.currency.localeCompare(b.currency));
+  return { deals, totals };
+}
+
+/** addToTotals adds (or with sign -1 removes) one deal to a column's totals. */
+function addToTotals(totals: readonly ColumnTotal[], deal: Pick<BoardDeal, 'value' | 'currency'>, sign: 1 | -1): ColumnTotal[] {
+  const out = totals.map((t) => ({ ...t }));
+  let t = out.find((x) => x.currency === deal.currency);
+  if (!t) {
+    t = { currency: deal.currency, deals: 0, value: '0.00' };
+    out.push(t);
+  }
+  t.deals += sign;
+  t.value = fromCents((toCents(t.value) ?? 0n) + BigInt(sign) * (toCents(deal.value) ?? 0n));
+  return out.filter((x) => x.deals > 0).sort((a, b) => b.deals - a.deals || a.currency.localeCompare(b.currency));
+}
+
+/**
+ * shiftColumns is a move's effect on the column counts and totals: the deal
+ * leaves its stage's column and joins the target's (a target of another
+ * pipeline is not on this board). Unchanged when the stage stays the same.
+ */
+export function shiftColumns(columns: readonly BoardColumn[], deal: BoardDeal, toStageId: string): BoardColumn[] {
+  if (deal.stage_id === toStageId) return columns as BoardColumn[];
+  return columns.map((c) => {
+    if (c.stage_id === deal.stage_id) return { ...c, deals: Math.max(0, c.deals - 1), totals: addToTotals(c.totals ?? [], deal, -1) };
+    if (c.stage_id === toStageId) return { ...c, deals: c.deals + 1, totals: addToTotals(c.totals ?? [], deal, 1) };
+    return c;
+  });
+}
+
+/**
+ * appendCards puts a column's next page after the stage's last card, in board
+ * order, skipping cards the board already holds (a card dropped below the
+ * last shown card comes back in the next page).
+ */
+export function appendCards(deals: readonly BoardDeal[], stageId: string, page: readonly BoardDeal[]): BoardDeal[] {
+  const have = new Set(deals.map((d) => d.id));
+  const fresh = page.filter((d) => !have.has(d.id));
+  if (fresh.length === 0) return deals as BoardDeal[];
+  let last = -1;
+  for (let i = 0; i < deals.length; i++) if (deals[i].stage_id === stageId) last = i;
+  const at = last >= 0 ? last + 1 : deals.length;
+  return [...deals.slice(0, at), ...fresh, ...deals.slice(at)];
 }

@@ -5,7 +5,7 @@ import { isTimelineKey } from '../../api/activities';
 import { api, call } from '../../api/client';
 import { errorMessage } from '../../api/errors';
 import { dealKeys, type Board, type BoardDeal, type Deal } from '../../api/deals';
-import { applyMove, patchDeal, restoreDeal, type Move } from './board';
+import { applyMove, patchDeal, restoreDeal, shiftColumns, type Move } from './board';
 
 export interface MoveRequest extends Move {
   reason?: string;
@@ -17,7 +17,8 @@ export interface MoveRequest extends Move {
 /**
  * refreshAfterDealChange marks what a changed deal affects as stale: lists,
  * its page and timeline, stage totals and the dashboard. Kanban boards are not
- * refetched (5,000 cards); their cached copy is patched instead.
+ * refetched (that would drop the columns' loaded pages); their cached copy,
+ * cards and column counts, is patched instead.
  */
 export function refreshAfterDealChange(qc: QueryClient, dealId?: string) {
   qc.invalidateQueries({ queryKey: ['deals', 'list'] });
@@ -43,7 +44,12 @@ export function useMoveDeal() {
       call(
         api.POST('/api/deals/{id}/move', {
           params: { path: { id: m.dealId } },
-          body: { stage_id: m.toStageId, ...(m.beforeId ? { before_id: m.beforeId } : {}), ...(m.reason ? { reason: m.reason } : {}) },
+          body: {
+            stage_id: m.toStageId,
+            ...(m.beforeId ? { before_id: m.beforeId } : {}),
+            ...(m.afterId ? { after_id: m.afterId } : {}),
+            ...(m.reason ? { reason: m.reason } : {}),
+          },
         }),
       ),
     onMutate: async (m) => {
@@ -55,7 +61,11 @@ export function useMoveDeal() {
         const found = deals.find((d) => d.id === m.dealId);
         if (!found) continue;
         original ??= found;
-        qc.setQueryData<Board>(key, { ...board, deals: applyMove(deals, m) });
+        qc.setQueryData<Board>(key, {
+          ...board,
+          deals: applyMove(deals, m),
+          columns: shiftColumns(board.columns ?? [], found, m.toStageId),
+        });
       }
       return { original };
     },
@@ -63,7 +73,12 @@ export function useMoveDeal() {
       const original = ctx?.original;
       if (original) {
         for (const [key, board] of qc.getQueriesData<Board>({ queryKey: dealKeys.boards })) {
-          if (board?.deals?.some((d) => d.id === m.dealId)) qc.setQueryData<Board>(key, { ...board, deals: restoreDeal(board.deals, original) });
+          if (!board?.deals?.some((d) => d.id === m.dealId)) continue;
+          qc.setQueryData<Board>(key, {
+            ...board,
+            deals: restoreDeal(board.deals, original),
+            columns: shiftColumns(board.columns ?? [], { ...original, stage_id: m.toStageId }, original.stage_id),
+          });
         }
       }
       // Whatever the server holds now is the truth.

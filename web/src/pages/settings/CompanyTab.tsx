@@ -1,25 +1,80 @@
-import { Alert, Anchor, Button, Card, Group, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Card, Group, Progress, Skeleton, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconAlertCircle, IconLock } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call } from '../../api/client';
-import { isAdmin, keys, useCompany } from '../../api/queries';
-import type { Company, Me } from '../../api/types';
+import { isAdmin, keys, useCompany, useStorageUsage } from '../../api/queries';
+import type { Company, Me, StorageUsage } from '../../api/types';
 import { applyApiError } from '../../components/formErrors';
 import { notifyError, notifySuccess } from '../../components/notify';
 import { CurrencySelect, TimeZoneSelect } from '../../components/ZonePickers';
 import { Link } from 'react-router';
 import { ErrorState, PageLoader } from '../../components/States';
 import { useSession } from '../../components/session';
-import { formatDate, roleLabel } from '../../lib/format';
+import { formatDate, plural, roleLabel } from '../../lib/format';
+import { formatBytes } from '../../lib/importMapping';
+
 import { required } from '../../lib/validation';
 
 export function CompanyTab() {
   const company = useCompany();
   if (company.isPending) return <PageLoader />;
   if (company.isError) return <ErrorState error={company.error} onRetry={() => company.refetch()} />;
-  return <CompanyForm company={company.data} />;
+  return (
+    <Stack gap="lg">
+      <CompanyForm company={company.data} />
+      <StorageCard />
+    </Stack>
+  );
+}
+
+/** StorageCard shows what the company's uploaded files take, against its quota. */
+function StorageCard() {
+  const usage = useStorageUsage();
+  return (
+    <Card p="lg" maw={640} data-testid="storage-usage">
+      <Title order={2} mb={4}>
+        Storage
+      </Title>
+      {usage.isPending ? (
+        <Skeleton height={40} />
+      ) : usage.isError ? (
+        <ErrorState error={usage.error} onRetry={() => usage.refetch()} title="Couldn't load the storage usage" />
+      ) : (
+        <StorageBar usage={usage.data} />
+      )}
+    </Card>
+  );
+}
+
+function StorageBar({ usage }: { usage: StorageUsage }) {
+  const limited = usage.quota_bytes > 0;
+  const percent = limited ? Math.min(100, (usage.used_bytes / usage.quota_bytes) * 100) : 0;
+  const imports = (usage.kinds ?? []).find((k) => k.kind === 'import');
+  return (
+    <Stack gap={6}>
+      <Text size="sm" c="dimmed">
+        Uploaded files count against your company&rsquo;s storage. Imports that are not started within a day are deleted with their files.
+      </Text>
+      <Group justify="space-between" mt="xs">
+        <Text size="sm" fw={600} data-testid="storage-used">
+          {formatBytes(usage.used_bytes)} {limited ? `of ${formatBytes(usage.quota_bytes)} used` : 'used'}
+        </Text>
+        {limited && (
+          <Text size="sm" c={percent >= 90 ? 'red' : 'dimmed'}>
+            {Math.round(percent)}%
+          </Text>
+        )}
+      </Group>
+      {limited && (
+        <Progress value={percent} color={percent >= 90 ? 'red' : percent >= 75 ? 'yellow' : 'indigo'} aria-label="Storage used" size="lg" />
+      )}
+      <Text size="xs" c="dimmed">
+        {imports ? `${plural(imports.files, 'import file')}, ${formatBytes(imports.bytes)}` : 'No files yet.'}
+      </Text>
+    </Stack>
+  );
 }
 
 function CompanyForm({ company }: { company: Company }) {
