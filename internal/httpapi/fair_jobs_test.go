@@ -30,7 +30,7 @@ func TestOneCompanysSendsDoNotStarveAnother(t *testing.T) {
 	env := apitest.New(t)
 	a, b := env.Signup("Small Co"), env.Signup("Bulk Co")
 	simulatedNumber(t, a, "+14155550100")
-	simulatedNumber(t, b, "+14155550200")
+	simulatedNumber(t, b, "+14155550101")
 	q := jobs.Queues[jobs.QueueSMS]
 	backlog := 3 * q.MaxWorkers
 	for i := range backlog {
