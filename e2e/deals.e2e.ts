@@ -126,14 +126,14 @@ describe('deals', () => {
     await dialog.getByRole('button', { name: 'Create deal' }).click();
     await dialog.getByText('Give the deal a title').waitFor();
     await dialog.getByText(/Enter an amount/).waitFor();
-    // Checked by the server: the answer lands on the field.
+    // The limit the field states is the server's (under 10^16), and what
+    // the field read is shown before saving.
     await dialog.getByRole('textbox', { name: 'Title' }).fill('Too big to be true');
     await dialog.getByRole('textbox', { name: 'Value' }).fill('10000000000000000');
     await dialog.getByRole('button', { name: 'Create deal' }).click();
-    await dialog
-      .locator('.mantine-InputWrapper-error')
-      .filter({ hasText: /too large/i })
-      .waitFor();
+    await dialog.locator('.mantine-InputWrapper-error').filter({ hasText: 'Use at most 16 digits before the decimal point' }).waitFor();
+    await dialog.getByRole('textbox', { name: 'Value' }).fill('1,250.5');
+    await dialog.getByText('= $1,250.50').waitFor();
     await shoot(a, '61-deal-form-errors');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden' });
@@ -336,6 +336,35 @@ describe('deals', () => {
     // The first company still has its deal.
     await a.goto(dealURL);
     await a.getByRole('heading', { name: 'Initech pilot (annual)', level: 1 }).waitFor();
+  });
+
+  test('amounts are read in the person’s locale: 2,50 € is two euros fifty', async () => {
+    const ctx = await newContext(tb.browser, { locale: 'de-DE', timezoneId: 'Europe/Berlin' });
+    const de = await ctx.newPage();
+    await signUp(de, account('Müller GmbH', 'Hans Müller'));
+    await de.goto('/deals');
+    await de
+      .getByRole('button', { name: /Create your first deal|New deal/ })
+      .first()
+      .click();
+    const dialog = de.getByRole('dialog', { name: 'New deal' });
+    await dialog.getByRole('textbox', { name: 'Title' }).fill('Kleiner Auftrag');
+    await dialog.getByRole('textbox', { name: 'Value' }).fill('2,50');
+    await dialog.getByText('= 2,50 €').waitFor();
+    await shoot(de, '68-deal-value-de');
+    await dialog.getByRole('button', { name: 'Create deal' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await expect.poll(async () => (await de.getByTestId('stage-total').first().innerText()).replace(/\s/g, ' '), { timeout: 10_000 }).toBe('2,50 €');
+    await de
+      .getByRole('button', { name: /New deal/ })
+      .first()
+      .click();
+    await dialog.getByRole('textbox', { name: 'Title' }).fill('Großer Auftrag');
+    await dialog.getByRole('textbox', { name: 'Value' }).fill('1.250,50');
+    await dialog.getByText('= 1.250,50 €').waitFor();
+    await dialog.getByRole('button', { name: 'Create deal' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await ctx.close();
   });
 
   test('a long column shows its first cards and loads more; a card dropped below the last one stays there', async () => {

@@ -41,13 +41,13 @@ export async function launch(): Promise<TestBrowser> {
 }
 
 /** newContext is a fresh session (its own cookies), like a second person at another computer. */
-export async function newContext(browser: Browser): Promise<BrowserContext> {
+export async function newContext(browser: Browser, opts: { locale?: string; timezoneId?: string } = {}): Promise<BrowserContext> {
   const ctx = await browser.newContext({
     baseURL,
     viewport: DESKTOP,
     colorScheme: 'light',
-    locale: 'en-US',
-    timezoneId: 'UTC',
+    locale: opts.locale ?? 'en-US',
+    timezoneId: opts.timezoneId ?? 'UTC',
   });
   ctx.setDefaultTimeout(15_000);
   ctx.setDefaultNavigationTimeout(20_000);

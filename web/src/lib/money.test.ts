@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMoney, formatTotals, fromCents, parseMoneyInput, sumMoney, toCents, totalsByCurrency } from './money';
+import { formatMoney, formatTotals, fromCents, parseMoneyInput, readMoneyInput, sumMoney, toCents, totalsByCurrency } from './money';
 
 describe('toCents / fromCents', () => {
   it('reads decimal strings exactly', () => {
@@ -87,5 +87,34 @@ describe('parseMoneyInput', () => {
     expect(parseMoneyInput('1.2.3')).toBeNull();
     expect(parseMoneyInput('-')).toBeNull();
     expect(parseMoneyInput('-5')).toBeNull();
+  });
+});
+
+describe('parseMoneyInput by locale', () => {
+  it('never reads a trailing ,dd as thousands', () => {
+    for (const l of ['en-US', 'de-DE', 'fr-FR', 'en-GB']) {
+      expect(parseMoneyInput('2,50', l)).toBe('2.50');
+      expect(parseMoneyInput('2,5', l)).toBe('2.50');
+    }
+  });
+  it('reads each locale’s grouping and decimals', () => {
+    expect(parseMoneyInput('1.250,50', 'de-DE')).toBe('1250.50');
+    expect(parseMoneyInput('1.250,50', 'en-US')).toBe('1250.50');
+    expect(parseMoneyInput('1,250.50', 'de-DE')).toBe('1250.50');
+    expect(parseMoneyInput('1.250', 'de-DE')).toBe('1250.00');
+    expect(parseMoneyInput('1,250', 'en-US')).toBe('1250.00');
+    expect(parseMoneyInput('1 250,50', 'fr-FR')).toBe('1250.50');
+    expect(parseMoneyInput('1\u202f250,50 €', 'fr-FR')).toBe('1250.50');
+    expect(parseMoneyInput("1'250.50", 'de-CH')).toBe('1250.50');
+    expect(parseMoneyInput('1.250.000', 'de-DE')).toBe('1250000.00');
+    expect(parseMoneyInput('12,50,000', 'en-IN')).toBe('1250000.00');
+    expect(parseMoneyInput('EUR 99', 'de-DE')).toBe('99.00');
+  });
+  it('says what is wrong', () => {
+    expect(readMoneyInput('1,250', 'de-DE').error).toBe('Use at most two decimals');
+    expect(readMoneyInput('-3', 'en-US').error).toBe('Enter an amount of zero or more');
+    expect(readMoneyInput('1'.repeat(17), 'en-US').error).toBe('Use at most 16 digits before the decimal point');
+    expect(readMoneyInput('9'.repeat(16) + '.99', 'en-US').value).toBe('9'.repeat(16) + '.99');
+    expect(readMoneyInput('1,25,0', 'en-US').error).toMatch(/Enter an amount/);
   });
 });

@@ -116,18 +116,78 @@ export function formatTotals(totals: readonly CurrencyTotal[], opts: { compact?:
   return totals.map((t) => formatMoney(t.value, t.currency, opts)).join(' + ');
 }
 
+/** The largest deal value the server takes: under 10^16. */
+const MAX_WHOLE_DIGITS = 16;
+
+/** browserLocale is the locale money is typed and shown in. */
+export function browserLocale(): string {
+  return typeof navigator === 'undefined' ? 'en-US' : navigator.language || 'en-US';
+}
+
+function separators(locale: string): { decimal: string; group: string } {
+  try {
+    const parts = new Intl.NumberFormat(locale).formatToParts(12345.6);
+    return {
+      decimal: parts.find((p) => p.type === 'decimal')?.value ?? '.',
+      group: parts.find((p) => p.type === 'group')?.value ?? ',',
+    };
+  } catch {
+    return { decimal: '.', group: ',' };
+  }
+}
+
+/** The outcome of reading an amount: the decimal string, or why it is not one. */
+export type MoneyRead = { value: string; error: null } | { value: null; error: string };
+
 /**
- * parseMoneyInput reads what a person types in an amount field: "1,250.50",
- * "$ 1250", "1250" → "1250.50" / "1250.00". Returns null when it is not an
- * amount (negative amounts included); "" stays "" (no amount).
+ * readMoneyInput reads what a person types in an amount field, by their
+ * locale: "1,250.50" (en), "1.250,50" (de), "1 250,50" (fr), "1'250.50"
+ * (de-CH) → "1250.50"; "$ 1250" → "1250.00". A single separator followed by
+ * one or two digits is always the decimal one ("2,50" is 2.50 everywhere,
+ * never 250); followed by three digits it is the locale's grouping when that
+ * is the locale's group character ("1.250" is 1250 in German, "1,250" in
+ * English). "" stays "" (no amount). Negative amounts and more than two
+ * decimals are refused with the reason.
  */
-export function parseMoneyInput(input: string): string | null {
-  const s = input.replace(/[\s,$€£¥]/g, '');
-  if (s === '') return '';
-  // Deal values are never negative, and have at most two decimals.
-  if (!/^\d*(\.\d{0,2})?$/.test(s) || s === '.') return null;
-  const cents = toCents(s);
-  return cents === null ? null : fromCents(cents);
+export function readMoneyInput(input: string, locale = browserLocale()): MoneyRead {
+  const bad = (error: string): MoneyRead => ({ value: null, error });
+  // Spaces of every kind (fr uses U+202F), apostrophes (de-CH) and currency signs.
+  const s = input.replace(/[\s\u00a0\u202f'’$€£¥₹₩₽¢]/g, '').replace(/^[A-Z]{3}|[A-Z]{3}$/g, '');
+  if (s === '') return { value: '', error: null };
+  if (s.startsWith('-')) return bad('Enter an amount of zero or more');
+  if (!/^[\d.,]+$/.test(s)) return bad('Enter an amount, such as 1250 or 1250.50');
+  const { group } = separators(locale);
+  const dots = (s.match(/\./g) ?? []).length;
+  const commas = (s.match(/,/g) ?? []).length;
+  let decimal: string | null = null;
+  if (dots && commas) {
+    decimal = s.lastIndexOf('.') > s.lastIndexOf(',') ? '.' : ',';
+  } else if (dots + commas === 1) {
+    const sep = dots ? '.' : ',';
+    const after = s.length - s.indexOf(sep) - 1;
+    decimal = after === 3 && sep === group ? null : sep;
+  } else if (dots + commas > 1) {
+    decimal = null; // repeated: grouping only ("1,250,000")
+  }
+  const groupChar = decimal === '.' ? ',' : decimal === ',' ? '.' : dots ? '.' : ',';
+  if (decimal && (s.match(new RegExp(`\\${decimal}`, 'g')) ?? []).length > 1) return bad('Enter an amount, such as 1250 or 1250.50');
+  const [whole, frac = ''] = (decimal ? s.split(decimal) : [s]) as [string, string?];
+  const groups = whole.split(groupChar);
+  // Grouping is in threes (or twos then three, as Indian numbers are written).
+  if (groups.length > 1 && (groups[0] === '' || groups.at(-1)!.length !== 3 || groups.slice(1, -1).some((g) => g.length < 2 || g.length > 3))) {
+    return bad('Enter an amount, such as 1250 or 1250.50');
+  }
+  const digits = groups.join('');
+  if (!/^\d*$/.test(digits) || !/^\d*$/.test(frac) || (digits === '' && frac === '')) return bad('Enter an amount, such as 1250 or 1250.50');
+  if (frac.length > 2) return bad('Use at most two decimals');
+  if (digits.replace(/^0+/, '').length > MAX_WHOLE_DIGITS) return bad(`Use at most ${MAX_WHOLE_DIGITS} digits before the decimal point`);
+  const cents = toCents(`${digits || '0'}.${frac}`);
+  return cents === null ? bad('Enter an amount, such as 1250 or 1250.50') : { value: fromCents(cents), error: null };
+}
+
+/** parseMoneyInput is readMoneyInput's value: the decimal string, "" for none, or null when it is not an amount. */
+export function parseMoneyInput(input: string, locale = browserLocale()): string | null {
+  return readMoneyInput(input, locale).value;
 }
 
 /** Currencies offered first in pickers; any ISO 4217 code can still be typed. */

@@ -31,6 +31,7 @@ import { EmptyState, ErrorState, PageLoader } from '../../components/States';
 import { Timeline } from '../../components/Timeline';
 import { useSession } from '../../components/session';
 import { formatDateTime, formatRelative } from '../../lib/format';
+import { MoneyInput, moneyError } from '../../components/MoneyInput';
 import { COMMON_CURRENCIES, formatMoney, parseMoneyInput } from '../../lib/money';
 import { CloseReasonModal, type CloseRequest } from './CloseReasonModal';
 import { currencyOptions, formatDay, isOverdue, KIND_COLOR, StatusBadge, todayIn, useOwners } from './common';
@@ -344,13 +345,13 @@ function DealView({ deal }: { deal: Deal }) {
                 label="Value"
                 view={<Text size="sm">{formatMoney(deal.value, deal.currency)}</Text>}
                 initial={{ value: deal.value, currency: deal.currency }}
-                validate={(v) => (parseMoneyInput(v.value) === null ? 'Enter an amount, such as 1250 or 1250.50' : null)}
+                validate={(v) => moneyError(v.value)}
                 save={(v) => save({ value: parseMoneyInput(v.value) || '0', currency: v.currency })}
                 editor={(v, set, error) => (
                   <Group gap={6} align="flex-start" wrap="nowrap">
-                    <TextInput
+                    <MoneyInput
                       aria-label="Value"
-                      inputMode="decimal"
+                      currency={v.currency}
                       value={v.value}
                       onChange={(e) => set({ ...v, value: e.currentTarget.value })}
                       error={error}

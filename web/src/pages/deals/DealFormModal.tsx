@@ -10,6 +10,7 @@ import { dealKeys, type Deal, type Pipeline } from '../../api/deals';
 import { applyApiError } from '../../components/formErrors';
 import { notifySuccess } from '../../components/notify';
 import { useSession } from '../../components/session';
+import { MoneyInput, moneyError } from '../../components/MoneyInput';
 import { COMMON_CURRENCIES, formatMoney, parseMoneyInput } from '../../lib/money';
 import { currencyOptions, useOwners } from './common';
 import { ContactSelect } from './ContactSelect';
@@ -100,7 +101,7 @@ function DealForm({
     },
     validate: {
       title: (v) => (v.trim() === '' ? 'Give the deal a title' : v.trim().length > 200 ? 'Use at most 200 characters' : null),
-      value: (v) => (parseMoneyInput(v) === null ? 'Enter an amount, such as 1250 or 1250.50' : null),
+      value: (v) => moneyError(v),
       currency: (v) => (/^[A-Za-z]{3}$/.test(v) ? null : 'Choose a currency'),
       stage_id: (v) => (v ? null : 'Choose a stage'),
     },
@@ -164,7 +165,7 @@ function DealForm({
         )}
         <TextInput label="Title" placeholder="Acme — 50 seats" withAsterisk autoComplete="off" data-autofocus {...form.getInputProps('title')} />
         <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="md" verticalSpacing="md">
-          <TextInput label="Value" placeholder="0.00" inputMode="decimal" autoComplete="off" {...form.getInputProps('value')} />
+          <MoneyInput label="Value" currency={form.values.currency} {...form.getInputProps('value')} value={form.values.value} />
           <Select
             label="Currency"
             data={currencyOptions(COMMON_CURRENCIES)}
