@@ -125,7 +125,7 @@ describe('deals', () => {
     await dialog.getByRole('textbox', { name: 'Value' }).fill('12.345');
     await dialog.getByRole('button', { name: 'Create deal' }).click();
     await dialog.getByText('Give the deal a title').waitFor();
-    await dialog.getByText(/Enter an amount/).waitFor();
+    await dialog.getByText('Use at most two decimals').waitFor();
     // The limit the field states is the server's (under 10^16), and what
     // the field read is shown before saving.
     await dialog.getByRole('textbox', { name: 'Title' }).fill('Too big to be true');
@@ -351,10 +351,11 @@ describe('deals', () => {
     await dialog.getByRole('textbox', { name: 'Title' }).fill('Kleiner Auftrag');
     await dialog.getByRole('textbox', { name: 'Value' }).fill('2,50');
     await dialog.getByText('= 2,50 €').waitFor();
-    await shoot(de, '68-deal-value-de');
+    await shoot(de, '6a-deal-value-de');
     await dialog.getByRole('button', { name: 'Create deal' }).click();
     await dialog.waitFor({ state: 'hidden' });
-    await expect.poll(async () => (await de.getByTestId('stage-total').first().innerText()).replace(/\s/g, ' '), { timeout: 10_000 }).toBe('2,50 €');
+    // Saved as two euros fifty, not 250 (the board shows amounts the same way everywhere).
+    await expect.poll(() => de.getByTestId('stage-total').first().innerText(), { timeout: 10_000 }).toBe('€2.50');
     await de
       .getByRole('button', { name: /New deal/ })
       .first()

@@ -40,6 +40,12 @@ export async function launch(): Promise<TestBrowser> {
   };
 }
 
+let addresses = 0;
+function nextAddress(): string {
+  addresses += 1;
+  return `10.${process.pid % 250}.${(addresses >> 8) & 255}.${addresses & 255}`;
+}
+
 /** newContext is a fresh session (its own cookies), like a second person at another computer. */
 export async function newContext(browser: Browser, opts: { locale?: string; timezoneId?: string } = {}): Promise<BrowserContext> {
   const ctx = await browser.newContext({
@@ -48,6 +54,10 @@ export async function newContext(browser: Browser, opts: { locale?: string; time
     colorScheme: 'light',
     locale: opts.locale ?? 'en-US',
     timezoneId: opts.timezoneId ?? 'UTC',
+    // Each person is at an address of their own, as people are: the server
+    // (which trusts X-Forwarded-For from loopback in these tests) counts
+    // sign-ups and guesses per address.
+    extraHTTPHeaders: { 'X-Forwarded-For': nextAddress() },
   });
   ctx.setDefaultTimeout(15_000);
   ctx.setDefaultNavigationTimeout(20_000);

@@ -77,7 +77,8 @@ async function main() {
     bin,
     cwd: root,
     dataDir,
-    env: { CRM_SEED: 'false', CRM_TWILIO_API_URL: twilio.url },
+    // The browsers speak from addresses of their own (lib.ts) through loopback.
+    env: { CRM_SEED: 'false', CRM_TWILIO_API_URL: twilio.url, CRM_TRUSTED_PROXIES: '127.0.0.1/32' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   log(`started ${bin} serve on ${baseURL} (data ${dataDir})`);

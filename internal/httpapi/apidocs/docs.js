@@ -78,9 +78,9 @@ function opHTML(path, method, op) {
   return `<section class="op" id="${esc(id)}" data-text="${esc(`${method} ${path} ${op.summary || ''} ${id}`.toLowerCase())}">
 <h4><span class="method ${esc(method)}">${esc(method)}</span><code class="path">${esc(path)}</code><span>${esc(op.summary || '')}</span><span class="access">${access(op)}</span></h4>
 ${op.description ? `<p class="desc">${esc(op.description)}</p>` : ''}
-${params ? `<h5>Parameters</h5><table><tr><th>Name</th><th>In</th><th>Type</th><th></th></tr>${params}</table>` : ''}
+${params ? `<h5>Parameters</h5><div class="scroll"><table><tr><th>Name</th><th>In</th><th>Type</th><th></th></tr>${params}</table></div>` : ''}
 ${bodyHTML}
-<h5>Responses</h5><table>${responses}</table></section>`;
+<h5>Responses</h5><div class="scroll"><table>${responses}</table></div></section>`;
 }
 
 function render() {

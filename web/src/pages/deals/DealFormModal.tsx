@@ -28,11 +28,12 @@ export interface DealFormValues {
 
 const CURRENCY_KEY = 'crm:deal-currency';
 
-function lastCurrency(): string {
+/** lastCurrency is the currency of the last deal made here, or else the company's base currency. */
+function lastCurrency(base: string): string {
   try {
-    return localStorage.getItem(CURRENCY_KEY) || 'USD';
+    return localStorage.getItem(CURRENCY_KEY) || base;
   } catch {
-    return 'USD';
+    return base;
   }
 }
 
@@ -92,7 +93,7 @@ function DealForm({
     initialValues: {
       title: '',
       value: '',
-      currency: lastCurrency(),
+      currency: lastCurrency(me.company.currency),
       contact_id: contact?.id ?? null,
       owner_id: me.user.id,
       pipeline_id: firstPipeline?.id ?? null,
